@@ -1,0 +1,5 @@
+import sys
+
+from risico.cli import main
+
+sys.exit(main())

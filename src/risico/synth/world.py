@@ -1,0 +1,87 @@
+"""Assemble the synthetic world: the tables the pipeline may learn from, and the truth it may not."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from risico.synth._common import to_datetime
+from risico.synth.applications import generate_applications
+from risico.synth.investigations import declarations, investigate_applications, investigate_providers
+from risico.synth.params import GenerateParams
+from risico.synth.population import generate_population
+from risico.synth.providers import generate_providers
+
+__all__ = ["World", "generate_world", "RAW_TABLES", "TRUTH_TABLES"]
+
+RAW_TABLES = ("persons", "households", "addresses", "providers", "applications", "declarations", "investigations")
+TRUTH_TABLES = ("applications_truth", "providers_truth", "intermediaries_truth")
+
+
+@dataclasses.dataclass(frozen=True)
+class World:
+    """A generated municipality.
+
+    Attributes
+    ----------
+    raw : dict of DataFrame
+        What a municipality would hold (``RAW_TABLES``); written to ``data/raw/``.
+    truth : dict of DataFrame
+        What only a synthetic world knows (``TRUTH_TABLES``); written to
+        ``data/truth/`` and used for evaluation only.
+    """
+
+    raw: dict[str, pd.DataFrame]
+    truth: dict[str, pd.DataFrame]
+
+
+def generate_world(params: GenerateParams) -> World:
+    """Generate a world from checked parameters; the same parameters give the same world.
+
+    Each part draws from its own child of ``SeedSequence(params.seed)``, so
+    changing, say, the provider parameters leaves the population unchanged.
+    """
+    seeds = np.random.SeedSequence(params.seed).spawn(6)
+    rng_pop, rng_prov, rng_app, rng_inv, rng_pinv, rng_decl = (np.random.default_rng(s) for s in seeds)
+    pop = generate_population(rng_pop, params)
+    prov = generate_providers(rng_prov, params, pop.addresses)
+    apps = generate_applications(rng_app, params, pop, prov)
+    inv_apps, decision_day, awarded, inv_probability = investigate_applications(rng_inv, params, apps)
+    inv_prov = investigate_providers(rng_pinv, params, prov)
+    decl = declarations(rng_decl, params, apps, decision_day, awarded, prov)
+    applications = _finish_applications(apps.table, decision_day, awarded)
+    investigations = pd.concat([inv_apps, inv_prov], ignore_index=True)
+    investigations = investigations.sort_values(["start_date", "subject_type"], kind="stable", ignore_index=True)
+    investigations.insert(0, "investigation_id", "INV" + pd.Series(np.arange(1, len(investigations) + 1))
+                          .astype("str").str.zfill(7))
+    truth_apps = apps.truth.assign(investigation_probability=inv_probability)
+    intermediaries = pd.DataFrame({"intermediary_id": prov.intermediary_ids,
+                                   "malafide": prov.intermediary_malafide})
+    raw = {
+        "persons": pop.persons,
+        "households": pop.households,
+        "addresses": pop.addresses,
+        "providers": prov.providers,
+        "applications": applications,
+        "declarations": decl,
+        "investigations": investigations,
+    }
+    truth = {"applications_truth": truth_apps, "providers_truth": prov.truth,
+             "intermediaries_truth": intermediaries}
+    return World(raw=raw, truth=truth)
+
+
+def _finish_applications(table: pd.DataFrame, decision_day: np.ndarray, awarded: np.ndarray) -> pd.DataFrame:
+    """Dates as datetimes, the award, and the household's earlier applications."""
+    day = table["_application_day"].to_numpy()
+    household = table["household_id"]
+    earlier = (table.groupby(household, sort=False).cumcount()
+               - table.groupby([household, table["_application_day"]], sort=False).cumcount())
+    out = table.drop(columns="_application_day")
+    out.insert(5, "application_date", to_datetime(day))
+    out.insert(6, "decision_date", to_datetime(decision_day))
+    out.insert(7, "awarded", awarded)
+    out.insert(8, "previous_applications", earlier.to_numpy().astype(np.int64))
+    return out
