@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "generate": "risico.synth.stage",
     "describe": "risico.describe",
     "where": "risico.where",
+    "contract": "risico.contract",
 }
 
 log = logging.getLogger("risico")

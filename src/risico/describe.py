@@ -157,7 +157,7 @@ def _round(value: float) -> float:
 
 
 def render_html(metrics: Mapping[str, float], groups: pd.DataFrame, routes: pd.DataFrame,
-                params: DescribeParams, fair_world: bool | None = None) -> str:
+                params: DescribeParams) -> str:
     """A self-contained page, in the report language, with small cells suppressed."""
     lang = params.language
     suppressed = text("world.suppressed", lang, min_group_size=params.min_group_size)
@@ -165,8 +165,6 @@ def render_html(metrics: Mapping[str, float], groups: pd.DataFrame, routes: pd.D
     parts = [f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>",
              f"<title>{html.escape(text('world.title', lang))}</title><style>{_CSS}</style></head><body>",
              f"<h1>{html.escape(text('world.title', lang))}</h1><p>{html.escape(text('world.intro', lang))}</p>"]
-    if fair_world is not None:
-        parts.append(f"<p><strong>{html.escape(text('world.fair' if fair_world else 'world.biased', lang))}</strong></p>")
     parts.append(f"<h2>{html.escape(text('world.key_numbers', lang))}</h2><table>")
     parts += [f"<tr><th>{html.escape(k)}</th><td>{v}</td></tr>" for k, v in rows]
     parts.append(f"</table><h2>{html.escape(text('world.by_group', lang))}</h2>")

@@ -23,6 +23,7 @@ columns are scanned through their categories, weighted by category counts.
 from __future__ import annotations
 
 import logging
+import operator
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -162,13 +163,16 @@ _DATE_PREFIX_CORE: Final[str] = (
 _RE2_ANY_CANDIDATE: Final[str] = "|".join(
     ["@", _BSN_PREFILTER, _PHONE_CORE, _IBAN_PREFILTER]
 )
-_RE2_TEXT_CANDIDATE: Final[str] = "|".join(
-    [_BSN_PREFILTER, _PHONE_CORE, _IBAN_PREFILTER]
-)
 _RE2_PURE_NINE_DIGITS: Final[str] = r"^[ \t]*[0-9]{9}[ \t]*$"
 _RE2_PURE_DIGITS: Final[str] = r"^[ \t]*[0-9]+[ \t]*$"
 _RE2_PURE_PHONE: Final[str] = r"^[ \t]*" + _PHONE_CORE + r"[ \t]*$"
 _RE2_DATE_PREFIX: Final[str] = r"^[ \t]*" + _DATE_PREFIX_CORE + r"(?:[^0-9]|$)"
+# one contiguous 9-digit token with the boundaries of _BSN_TOKEN, written
+# with consuming groups because RE2 has no look-arounds
+_RE2_SINGLE_BSN_TOKEN: Final[str] = (
+    r"(?:^|^[.,]|[^0-9A-Za-z.,]|[^0-9][.,])(?P<token>[0-9]{9})"
+    r"(?:$|[^0-9A-Za-z.,]|[.,]$|[.,][^0-9])"
+)
 
 # Python patterns (exact, per candidate value)
 _EMAIL_TOKEN = re.compile(_EMAIL_CORE, re.ASCII)
@@ -212,10 +216,18 @@ _BBAN_FORMATS: Final[Mapping[str, re.Pattern[str]]] = {
     "DE": re.compile(r"[0-9]{18}", re.ASCII),
 }
 
+_BSN_WEIGHTS: Final[tuple[int, ...]] = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+_BSN_SEPARATORS: Final[dict[int, None]] = str.maketrans("", "", " .-")
 _BSN_MIN: Final[int] = 100_000_000
 _BSN_MAX: Final[int] = 999_999_999
 _VALUE_KINDS: Final[tuple[Kind, ...]] = ("bsn", "iban", "email", "phone")
 _TEXT_KINDS: Final[tuple[Kind, ...]] = ("iban", "phone", "bsn")
+_FREE_TEXT_KINDS: Final[tuple[Kind, ...]] = ("email", *_TEXT_KINDS)
+_TEXT_PREFILTERS: Final[Mapping[Kind, str]] = {
+    "iban": _IBAN_PREFILTER,
+    "phone": _PHONE_CORE,
+    "bsn": _BSN_PREFILTER,
+}
 
 
 # --------------------------------------------------------------------------
@@ -310,10 +322,11 @@ def is_valid_bsn(value: str | int) -> bool:
         ``True`` if the digits number exactly 9, are not all zero and
         ``9*d1 + 8*d2 + ... + 2*d8 - d9`` is divisible by 11.
     """
-    digits = re.sub(r"[ .\-]", "", str(value))
-    if len(digits) != 9 or not digits.isascii() or not digits.isdigit():
+    digits = str(value).translate(_BSN_SEPARATORS)
+    if len(digits) != 9 or not (digits.isascii() and digits.isdigit()):
         return False
-    return bool(_elfproef(np.array([int(digits)], dtype=np.int64))[0])
+    total = sum(map(operator.mul, _BSN_WEIGHTS, map(int, digits)))
+    return total % 11 == 0 and digits != "000000000"
 
 
 def is_valid_iban(value: str) -> bool:
@@ -514,8 +527,11 @@ def _as_float(series: pd.Series) -> np.ndarray:
     return series.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def _arrow_strings(values: object) -> pa.Array | pa.ChunkedArray:
-    return pa.array(values)
+def _arrow_strings(values: object) -> pa.Array:
+    array = pa.array(values)
+    if isinstance(array, pa.ChunkedArray):
+        return array.combine_chunks()
+    return array
 
 
 def _texts_to_arrow(values: list[object]) -> pa.Array:
@@ -540,9 +556,7 @@ def _to_text(value: object) -> str | None:
 # --------------------------------------------------------------------------
 
 
-def _scan_numeric(
-    values: np.ndarray, weights: np.ndarray | None
-) -> _Hits:
+def _scan_numeric(values: np.ndarray, weights: np.ndarray | None) -> _Hits:
     """Vectorised elfproef on integral values in the 9-digit range."""
     with np.errstate(invalid="ignore"):
         candidate = (values >= _BSN_MIN) & (values <= _BSN_MAX)
@@ -568,7 +582,7 @@ def _elfproef(numbers: np.ndarray) -> np.ndarray:
     for weight in (-1, 2, 3, 4, 5, 6, 7, 8, 9):
         remaining, digit = np.divmod(remaining, 10)
         total += weight * digit
-    return (total % 11 == 0) & (numbers > 0) & (remaining == 0)
+    return (total % 11 <= 1) & (numbers > 0) & (remaining == 0)
 
 
 # --------------------------------------------------------------------------
@@ -576,79 +590,110 @@ def _elfproef(numbers: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------
 
 
-def _scan_text(
-    texts: pa.Array | pa.ChunkedArray, weights: np.ndarray | None
-) -> _Hits:
-    """Scan string values; ``weights`` gives the row count per value (or 1)."""
-    candidate = pc.fill_null(pc.match_substring_regex(texts, _RE2_ANY_CANDIDATE), False)
-    if not pc.any(candidate).as_py():
+def _scan_text(texts: pa.Array, weights: np.ndarray | None) -> _Hits:
+    """Scan string values; ``weights`` gives the row count per value (or 1).
+
+    One RE2 pass over all values keeps only candidates; those are then
+    deduplicated (first-appearance order) and examined per distinct value.
+    """
+    candidate = _re2_mask(texts, _RE2_ANY_CANDIDATE)
+    if not candidate.any():
         return {}
-    encoded = pc.dictionary_encode(texts.filter(candidate))
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.unify_dictionaries().combine_chunks()
+    encoded = pc.dictionary_encode(texts.filter(pa.array(candidate)))
     uniques = encoded.dictionary
     codes = encoded.indices.to_numpy(zero_copy_only=False)
-    row_weights = None
-    if weights is not None:
-        row_weights = weights[np.flatnonzero(_to_bool(candidate))]
+    row_weights = None if weights is None else weights[candidate]
     counts = np.bincount(codes, weights=row_weights, minlength=len(uniques))
     return _scan_uniques(uniques, counts.astype(np.int64))
 
 
 def _scan_uniques(uniques: pa.Array, counts: np.ndarray) -> _Hits:
-    size = len(uniques)
-    masks = {kind: np.zeros(size, dtype=bool) for kind in _VALUE_KINDS}
-    tokens: dict[Kind, dict[int, str]] = {kind: {} for kind in _VALUE_KINDS}
-
-    masks["email"] = _to_bool(pc.match_substring_regex(uniques, _EMAIL_CORE))
-
-    pure_bsn = _to_bool(pc.match_substring_regex(uniques, _RE2_PURE_NINE_DIGITS))
+    """Detect every kind in distinct candidate strings; ``counts`` are row counts."""
+    masks = {kind: np.zeros(len(uniques), dtype=bool) for kind in _VALUE_KINDS}
+    masks["email"] = _re2_mask(uniques, _EMAIL_CORE)
+    # whole value is a 9-digit number or a phone number: decided vectorised
+    pure_bsn = _re2_mask(uniques, _RE2_PURE_NINE_DIGITS)
     masks["bsn"][pure_bsn] = _elfproef_strings(uniques.filter(pa.array(pure_bsn)))
+    pure_phone = _re2_mask(uniques, _RE2_PURE_PHONE) & ~_re2_mask(uniques, _RE2_DATE_PREFIX)
+    masks["phone"] = pure_phone
 
-    pure_phone = _to_bool(pc.match_substring_regex(uniques, _RE2_PURE_PHONE))
-    pure_phone &= ~_to_bool(pc.match_substring_regex(uniques, _RE2_DATE_PREFIX))
-    masks["phone"] |= pure_phone
-
-    free_text = _to_bool(pc.match_substring_regex(uniques, _RE2_TEXT_CANDIDATE))
     # a bare digit run is fully decided by the two vectorised checks above
-    pure_digits = _to_bool(pc.match_substring_regex(uniques, _RE2_PURE_DIGITS))
-    free_text &= ~(pure_phone | pure_digits)
-    _scan_free_text(uniques, np.flatnonzero(free_text), masks, tokens)
+    unresolved = ~(pure_phone | _re2_mask(uniques, _RE2_PURE_DIGITS))
+    prefilters: dict[Kind, np.ndarray] = {
+        kind: _re2_mask(uniques, pattern) & unresolved
+        for kind, pattern in _TEXT_PREFILTERS.items()
+    }
+    prefilters["email"] = masks["email"]
+    _scan_single_bsn_tokens(uniques, prefilters, masks)
+    _scan_free_text(uniques, prefilters, masks)
 
     results: _Hits = {}
     for kind in _VALUE_KINDS:
         if masks[kind].any():
             first = int(np.argmax(masks[kind]))
-            token = tokens[kind].get(first) or _whole_value_token(kind, uniques[first].as_py())
-            results[kind] = (int(counts[masks[kind]].sum()), mask_value(token))
+            example = _example_token(kind, uniques[first].as_py())
+            results[kind] = (int(counts[masks[kind]].sum()), mask_value(example))
     return results
+
+
+def _scan_single_bsn_tokens(
+    uniques: pa.Array, prefilters: dict[Kind, np.ndarray], masks: dict[Kind, np.ndarray]
+) -> None:
+    """Vectorised path for free text whose only candidate is one 9-digit token.
+
+    Decided values are removed from ``prefilters["bsn"]`` (in place) so the
+    Python path does not look at them again.
+    """
+    other = prefilters["email"] | prefilters["iban"] | prefilters["phone"]
+    positions = np.flatnonzero(prefilters["bsn"] & ~other)
+    if positions.size == 0:
+        return
+    texts = uniques.take(pa.array(positions))
+    single = pc.equal(pc.count_substring_regex(texts, _BSN_PREFILTER), 1)
+    extracted = pc.extract_regex(texts, _RE2_SINGLE_BSN_TOKEN)
+    decided = _to_bool(pc.and_(single, extracted.is_valid()))
+    tokens = pc.struct_field(extracted, "token").filter(pa.array(decided))
+    masks["bsn"][positions[decided]] = _elfproef_strings(tokens)
+    prefilters["bsn"][positions[decided]] = False
 
 
 def _scan_free_text(
     uniques: pa.Array,
-    positions: np.ndarray,
+    prefilters: dict[Kind, np.ndarray],
     masks: dict[Kind, np.ndarray],
-    tokens: dict[Kind, dict[int, str]],
 ) -> None:
-    """Exact per-value detection for candidates that are not a bare number."""
-    if positions.size == 0:
+    """Exact per-value detection (Python ``re``) for the remaining candidates.
+
+    Values are grouped by which RE2 prefilters they hit, so that each value
+    only runs the detectors that can possibly match.
+    """
+    candidates = prefilters["iban"] | prefilters["phone"] | prefilters["bsn"]
+    if not candidates.any():
         return
-    texts = uniques.take(pa.array(positions)).to_pylist()
-    for position, text in zip(positions.tolist(), texts, strict=True):
-        for kind, token in _detect_in_text(text).items():
-            masks[kind][position] = True
-            tokens[kind].setdefault(position, token)
+    signature = np.zeros(len(uniques), dtype=np.int64)
+    for bit, kind in enumerate(_FREE_TEXT_KINDS):
+        signature |= prefilters[kind].astype(np.int64) << bit
+    for code in np.unique(signature[candidates]).tolist():
+        kinds = tuple(kind for bit, kind in enumerate(_FREE_TEXT_KINDS) if code >> bit & 1)
+        positions = np.flatnonzero(candidates & (signature == code))
+        texts = uniques.take(pa.array(positions)).to_pylist()
+        for position, text in zip(positions.tolist(), texts, strict=True):
+            for kind in _detect_in_text(text, kinds):
+                masks[kind][position] = True
 
 
-def _detect_in_text(text: str) -> dict[Kind, str]:
+def _detect_in_text(text: str, kinds: tuple[Kind, ...] = _FREE_TEXT_KINDS) -> dict[Kind, str]:
     """Return ``{kind: first matching token}`` for iban, phone and bsn.
 
-    E-mail addresses, IBANs and phone numbers are blanked out once found so
-    that digits inside them are not reported again as another kind.
+    Only the detectors in ``kinds`` run. E-mail addresses, IBANs and phone
+    numbers are blanked out once found so that digits inside them are not
+    reported again as another kind.
     """
-    remaining = _EMAIL_TOKEN.sub(_blank, text)
+    remaining = _EMAIL_TOKEN.sub(_blank, text) if "email" in kinds else text
     found: dict[Kind, str] = {}
     for kind in _TEXT_KINDS:
+        if kind not in kinds:
+            continue
         matches = _find_tokens(kind, remaining)
         if matches:
             found[kind] = matches[0].group(0)
@@ -664,11 +709,12 @@ def _find_tokens(kind: Kind, text: str) -> list[re.Match[str]]:
     return [m for m in _BSN_TOKEN.finditer(text) if is_valid_bsn(m.group(0))]
 
 
-def _whole_value_token(kind: Kind, text: str) -> str:
+def _example_token(kind: Kind, text: str) -> str:
+    """The matching token inside ``text`` (unmasked; callers mask it)."""
     if kind == "email":
         match = _EMAIL_TOKEN.search(text)
         return match.group(0) if match else text
-    return text.strip(" \t")
+    return _detect_in_text(text).get(kind, text.strip(" \t"))
 
 
 def _elfproef_strings(values: pa.Array) -> np.ndarray:
@@ -679,11 +725,12 @@ def _elfproef_strings(values: pa.Array) -> np.ndarray:
     return _elfproef(numbers)
 
 
-def _to_bool(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    filled = pc.fill_null(mask, False)
-    if isinstance(filled, pa.ChunkedArray):
-        filled = filled.combine_chunks()
-    return filled.to_numpy(zero_copy_only=False)
+def _re2_mask(texts: pa.Array, pattern: str) -> np.ndarray:
+    return _to_bool(pc.match_substring_regex(texts, pattern))
+
+
+def _to_bool(mask: pa.Array) -> np.ndarray:
+    return pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
 
 
 def _blank(match: re.Match[str]) -> str:

@@ -27,14 +27,6 @@ TEXTS: dict[str, dict[str, str]] = {
               "person appears in it. Because the world is generated, we know the truth: who really broke the "
               "rules, and who was investigated in the past.",
     },
-    "world.fair": {
-        "nl": "Eerlijke wereld: selectiebias, ongelijke ontdekkans en proxies staan uit.",
-        "en": "Fair world: selection bias, unequal detection and proxies are switched off.",
-    },
-    "world.biased": {
-        "nl": "Standaardwereld: de historische onderzoeken zijn bewust scheef gegenereerd, zoals in de praktijk.",
-        "en": "Default world: the historical investigations are deliberately skewed, as in practice.",
-    },
     "world.key_numbers": {"nl": "Kerncijfers", "en": "Key numbers"},
     "world.by_group": {"nl": "Per groep: wie werd onderzocht, en wie overtrad echt",
                        "en": "By group: who was investigated, and who really violated"},

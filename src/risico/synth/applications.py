@@ -23,7 +23,10 @@ HOURLY_RATE = {"wmo_zin": 62.0, "wmo_pgb": 35.0, "jw_zin": 78.0, "jw_pgb": 40.0}
 HOURS_MEAN = {"wmo_zin": 8.0, "wmo_pgb": 10.0, "jw_zin": 14.0, "jw_pgb": 16.0}
 BIJSTAND_NORM = np.array([1320.0, 1320.0, 1890.0, 1890.0])  # by household type
 MALAFIDE_ROUTING = 0.6      # share of a malafide intermediary's clients sent to a violating provider
-CROWDED_PERSONS_PER_M2 = 1 / 20
+#: Other persons registered at the applicant's address per m2 above which the address counts as crowded.
+#: Counting only persons outside the household keeps the signal independent of household size and type
+#: (and so of age and gender).
+CROWDED_OTHERS_PER_M2 = 1 / 30
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,7 +69,7 @@ def generate_applications(rng: np.random.Generator, params: GenerateParams, pop:
     other_adults = pop.other_adults[household]
     cost_sharers = rng.binomial(other_adults, 0.6)
     undeclared = other_adults - cost_sharers
-    crowded = pop.density[household] > CROWDED_PERSONS_PER_M2
+    crowded = pop.others_density[household] > CROWDED_OTHERS_PER_M2
     intermediary = np.where(is_pgb & (rng.random(n) < params.applications.intermediary_share_pgb),
                             rng.integers(0, prov.intermediary_ids.size, n), -1)
     int_malafide = (intermediary >= 0) & prov.intermediary_malafide[np.maximum(intermediary, 0)]
@@ -142,10 +145,19 @@ def _type_index(types: np.ndarray) -> np.ndarray:
 
 
 def _schemes(rng: np.random.Generator, params: GenerateParams, has_children: np.ndarray) -> np.ndarray:
-    """Scheme per application; Jeugdwet only for households with children."""
+    """Scheme per application; Jeugdwet only for households with children.
+
+    For a household without children the Jeugdwet weights go to the matching
+    Wmo form (``jw_zin`` to ``wmo_zin``, ``jw_pgb`` to ``wmo_pgb``), so the
+    shares of care and of pgb, which carry risk, are the same for every
+    household type and hence for every age and gender.
+    """
     mix = np.array([params.applications.scheme_mix[s] for s in SCHEMES])
-    youth = np.array([s.startswith("jw_") for s in SCHEMES])
-    probs = np.where(has_children[:, None] | ~youth[None, :], mix[None, :], 0.0)
+    without = mix.copy()
+    for youth, adult in (("jw_zin", "wmo_zin"), ("jw_pgb", "wmo_pgb")):
+        without[SCHEMES.index(adult)] += without[SCHEMES.index(youth)]
+        without[SCHEMES.index(youth)] = 0.0
+    probs = np.where(has_children[:, None], mix[None, :], without[None, :])
     return draw_categories(rng, probs)
 
 
@@ -153,7 +165,8 @@ def _choose_providers(rng, prov: ProviderWorld, app_day, is_care, int_malafide) 
     """A provider registered before the application date, weighted by staff size.
 
     Clients of a malafide intermediary are sent to a violating provider with
-    probability ``MALAFIDE_ROUTING`` (when one is registered by then).
+    probability ``MALAFIDE_ROUTING`` (the earliest-registered one when none is
+    registered yet on the application date).
     """
     n = app_day.size
     out = np.full(n, -1, dtype=np.int64)
@@ -168,7 +181,10 @@ def _choose_providers(rng, prov: ProviderWorld, app_day, is_care, int_malafide) 
 
 
 def _pick_registered(rng, candidates: np.ndarray, prov: ProviderWorld, day: np.ndarray) -> np.ndarray:
-    """For each day, one of ``candidates`` registered on or before it (weighted by staff**0.7), else the oldest."""
+    """For each day, one of ``candidates`` registered on or before it, weighted by staff**0.7.
+
+    When none is registered yet on that day, the earliest-registered candidate is taken.
+    """
     order = candidates[np.argsort(prov.registration_day[candidates], kind="stable")]
     reg = prov.registration_day[order]
     cum = np.cumsum(prov.staff[order] ** 0.7)

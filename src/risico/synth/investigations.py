@@ -20,7 +20,7 @@ import pandas as pd
 
 from risico.synth._common import assign_routes, day_number, make_ids, to_datetime
 from risico.synth.applications import ApplicationDraw
-from risico.synth.params import GenerateParams
+from risico.synth.params import GenerateParams, add_years
 from risico.synth.providers import SMALL_PROVIDER_STAFF, ProviderWorld
 
 OUTCOMES = ("no_finding", "error", "fraud")
@@ -79,8 +79,8 @@ def investigate_providers(rng: np.random.Generator, params: GenerateParams, prov
     pp, det = eff.providers, eff.detection
     frames = []
     for year in range(params.n_years):        # a loop over years, not rows
-        y0 = day_number(params.start_date.replace(year=params.start_date.year + year))
-        y1 = day_number(params.start_date.replace(year=params.start_date.year + year + 1))
+        y0 = day_number(add_years(params.start_date, year))
+        y1 = day_number(add_years(params.start_date, year + 1))
         alive = prov.active & (prov.registration_day < y1)
         idx = np.flatnonzero(alive)
         if idx.size == 0:

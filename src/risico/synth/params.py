@@ -107,7 +107,7 @@ class GenerateParams:
     @property
     def end_date(self) -> dt.date:
         """First day after the observed period."""
-        return self.start_date.replace(year=self.start_date.year + self.n_years)
+        return add_years(self.start_date, self.n_years)
 
     def effective(self) -> GenerateParams:
         """The parameters as the generator applies them.
@@ -127,6 +127,14 @@ class GenerateParams:
             detection=dataclasses.replace(self.detection, ratio_non_western=1.0),
             providers=dataclasses.replace(self.providers, small_provider_ratio=1.0),
         )
+
+
+def add_years(date: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later; 29 February becomes 28 February in a common year."""
+    try:
+        return date.replace(year=date.year + years)
+    except ValueError:
+        return date.replace(year=date.year + years, day=28)
 
 
 def parse_generate_params(values: Mapping[str, Any]) -> GenerateParams:
@@ -179,10 +187,6 @@ def _applications(r: SectionReader) -> ApplicationParams:
         scheme_mix=r.weights("scheme_mix", SCHEMES),
         intermediary_share_pgb=r.share("intermediary_share_pgb"),
     )
-    if not any(w > 0 for s, w in p.scheme_mix.items() if not s.startswith("jw_")):
-        raise ParamError(BAD_VALUE.format(
-            key="applications.scheme_mix", section=SECTION, value=dict(p.scheme_mix),
-            allowed="a mix with weight on at least one scheme other than jw_* (households without children)"))
     r.finish()
     return p
 

@@ -52,8 +52,8 @@ class Population:
     addresses: pd.DataFrame
     #: Per household, aligned with ``households``: adults at the address that are not in the household.
     other_adults: np.ndarray
-    #: Per household: persons registered per m2 at its address.
-    density: np.ndarray
+    #: Per household: persons registered at its address outside the household, per m2.
+    others_density: np.ndarray
 
 
 def generate_population(rng: np.random.Generator, params: GenerateParams) -> Population:
@@ -69,7 +69,9 @@ def generate_population(rng: np.random.Generator, params: GenerateParams) -> Pop
     persons.insert(1, "household_id", household_ids.to_numpy()[persons.pop("_household").to_numpy()])
     adults_at = np.bincount(address_of, weights=n_adults, minlength=len(addresses))
     other_adults = (adults_at[address_of] - n_adults).astype(np.int64)
-    density = addresses["persons_registered"].to_numpy()[address_of] / addresses["floor_area_m2"].to_numpy()[address_of]
+    household_size = n_adults + n_children
+    others = addresses["persons_registered"].to_numpy()[address_of] - household_size
+    others_density = others / addresses["floor_area_m2"].to_numpy()[address_of]
     households = pd.DataFrame({
         "household_id": household_ids,
         "household_type": np.array(HOUSEHOLD_TYPES, dtype=object)[types],
@@ -80,7 +82,7 @@ def generate_population(rng: np.random.Generator, params: GenerateParams) -> Pop
         "postcode4": addresses["postcode4"].to_numpy()[address_of],
     })
     households = households.astype({"household_type": "str", "district": "str"})
-    return Population(households, persons, addresses, other_adults, density)
+    return Population(households, persons, addresses, other_adults, others_density)
 
 
 def _vector(shares: dict[str, float], names: tuple[str, ...]) -> np.ndarray:
@@ -113,10 +115,12 @@ def _districts(rng: np.random.Generator, migration: np.ndarray, params: Generate
     n = migration.size
     base = rng.choice(len(DISTRICTS), size=n, p=DISTRICT_WEIGHTS / DISTRICT_WEIGHTS.sum())
     concentrated = np.array([DISTRICTS.index(d) for d in proxies.concentrated_districts], dtype=np.int64)
-    if concentrated.size == 0 or proxies.strength == 0:
-        return base
+    # draw every number whatever the strength, so the fair world has the same people as the biased one
     leaning = (migration == MIGRATION_GROUPS.index("non_western")) & (rng.random(n) < proxies.strength)
-    return np.where(leaning, concentrated[rng.integers(0, concentrated.size, n)], base)
+    pick = rng.integers(0, max(concentrated.size, 1), n)
+    if concentrated.size == 0:
+        return base
+    return np.where(leaning, concentrated[pick], base)
 
 
 def _addresses(rng: np.random.Generator, district: np.ndarray, household_size: np.ndarray):
