@@ -161,7 +161,7 @@ def test_bsn_embedded_in_text_is_found(text: str) -> None:
         ([111222333, "x", 123456782.0, None], "object", 2),
     ],
 )
-def test_bsn_in_numeric_like_columns(values: list[object], dtype: str, expected: int) -> None:
+def test_bsn_across_dtypes(values: list[object], dtype: str, expected: int) -> None:
     findings = scan_frame(one_column(values, dtype=dtype), "t")
     assert sum(f.count for f in findings if f.kind == "bsn") == expected
     assert all(f.kind == "bsn" for f in findings)
@@ -295,6 +295,7 @@ def test_phone_is_found(value: str) -> None:
         "2024-01-31 10:00:00",
         "06-01-2024",
         "06-01-2024 12:30",
+        "06-01-2024 12",  # date + hour: ten digits starting with 0, still a date
         "3011",
         "3011 AB",
         "1234,56",

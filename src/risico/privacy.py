@@ -8,16 +8,37 @@ writes anything and never mutates its inputs: :func:`scan_frame` returns
 findings and :func:`check_frames` raises :class:`PrivacyError` on the first
 finding. Reported examples are always masked (:func:`mask_value`).
 
+Detection rules
+---------------
+* BSN: 9 digits passing the elfproef (not all zeros), written as
+  ``123456782``, ``1234.56.782``, ``123 456 782`` or ``123-456-782``, as a
+  whole value or as a token in free text. A token glued to a letter or digit
+  (``A123456782``, ``1234567820``) or to a decimal part (``123456782,50``)
+  is not a BSN. Integer and integral float values in ``[1e8, 1e9)`` count too.
+* IBAN: upper case, optionally in groups of 4; the country must be in the
+  ISO 13616 registry, the length must match that country and mod-97 must
+  be 1 (plus a BBAN structure check for NL, BE and DE).
+* E-mail: ``local@domain.tld``.
+* Dutch phone: ``0`` + 9 digits, or ``+31``/``0031`` + 9 digits, with single
+  spaces or hyphens between digits; a value starting with a date such as
+  ``06-01-2024`` is not a phone number.
+* Column names: see :data:`IDENTIFYING_COLUMN_NAMES`; matched after
+  normalising case, camelCase and separators. Names ending in ``_id`` are
+  never flagged.
+
 Performance
 -----------
-Text columns are first narrowed down with a single vectorised RE2 regex
-(pyarrow compute) over the whole column; only the candidate rows are
-deduplicated (dictionary encoding) and examined further. Values that are
-*entirely* a 9-digit number or a phone number are validated vectorised
-(numpy elfproef); only free text candidates go through Python's ``re`` with
-exact token boundaries. Integer and float columns are checked with a
-vectorised elfproef on values in ``[100000000, 999999999]``. Categorical
-columns are scanned through their categories, weighted by category counts.
+Text columns are first narrowed down with one vectorised RE2 regex (pyarrow
+compute) over the whole column; only candidate rows are deduplicated
+(dictionary encoding, first-appearance order) and examined per distinct
+value. Values that are entirely a digit run or a phone number, and free text
+whose only candidate is one 9-digit token, are decided vectorised (RE2 plus
+a numpy elfproef); only the remaining free text goes through Python's ``re``
+with exact token boundaries. Integer and float columns get a vectorised
+elfproef on values in ``[100000000, 999999999]``. Categorical columns are
+scanned through their categories, weighted by how often each occurs.
+Boolean, datetime, timedelta and other non-text dtypes are not scanned
+(their column names still are).
 """
 
 from __future__ import annotations
@@ -33,6 +54,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from risico.errors import RisicoError
 
 __all__ = [
     "ADVICE",
@@ -262,7 +285,7 @@ class Finding:
     example: str
 
 
-class PrivacyError(ValueError):
+class PrivacyError(RisicoError, ValueError):
     """Raised by :func:`check_frames` when a direct identifier is found.
 
     Parameters
@@ -582,7 +605,7 @@ def _elfproef(numbers: np.ndarray) -> np.ndarray:
     for weight in (-1, 2, 3, 4, 5, 6, 7, 8, 9):
         remaining, digit = np.divmod(remaining, 10)
         total += weight * digit
-    return (total % 11 <= 1) & (numbers > 0) & (remaining == 0)
+    return (total % 11 == 0) & (numbers > 0) & (remaining == 0)
 
 
 # --------------------------------------------------------------------------
