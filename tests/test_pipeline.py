@@ -27,6 +27,8 @@ def project(tmp_path_factory):
         shutil.copy(REPO / name, root / name)
     shutil.copytree(REPO / ".dvc", root / ".dvc", ignore=shutil.ignore_patterns("tmp", "cache"))
     shutil.copytree(REPO / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    shutil.copytree(REPO / "expectations", root / "expectations")
+    shutil.copytree(REPO / "data" / "extracts", root / "data" / "extracts")
     params = set_key(repo_params(), "generate.n_persons", 2000)
     (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
     assert run(["git", "init", "-q"], root).returncode == 0

@@ -14,9 +14,12 @@ from risico.errors import RisicoError
 #: name -> module with HELP, add_arguments(parser) and run(args). Order = pipeline order.
 COMMANDS: dict[str, str] = {
     "generate": "risico.synth.stage",
+    "ingest": "risico.ingest.stage",
+    "validate": "risico.validate.stage",
     "describe": "risico.describe",
     "where": "risico.where",
     "contract": "risico.contract",
+    "export-csv": "risico.ingest.export",
 }
 
 log = logging.getLogger("risico")
@@ -43,8 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    log.setLevel(logging.WARNING if args.quiet else logging.INFO)
     try:
         args._module.run(args)
     except RisicoError as exc:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import html
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from risico.htmlpage import esc, page, table
 from risico.io import atomic_file, read_tables, write_json
 from risico.params import SectionReader, load_section
 from risico.texts import LANGUAGES, Language, text
@@ -161,21 +161,17 @@ def render_html(metrics: Mapping[str, float], groups: pd.DataFrame, routes: pd.D
     """A self-contained page, in the report language, with small cells suppressed."""
     lang = params.language
     suppressed = text("world.suppressed", lang, min_group_size=params.min_group_size)
-    rows = [(text(f"num.{label}", lang), _fmt(metrics[key], key)) for label, key in _KEY_NUMBERS if key in metrics]
-    parts = [f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'>",
-             f"<title>{html.escape(text('world.title', lang))}</title><style>{_CSS}</style></head><body>",
-             f"<h1>{html.escape(text('world.title', lang))}</h1><p>{html.escape(text('world.intro', lang))}</p>"]
-    parts.append(f"<h2>{html.escape(text('world.key_numbers', lang))}</h2><table>")
-    parts += [f"<tr><th>{html.escape(k)}</th><td>{v}</td></tr>" for k, v in rows]
-    parts.append(f"</table><h2>{html.escape(text('world.by_group', lang))}</h2>")
-    parts.append(f"<p>{html.escape(text('world.by_group_note', lang, min_group_size=params.min_group_size))}</p>")
-    for attribute, table in groups.groupby("attribute", sort=False):
-        parts.append(f"<h3>{html.escape(text(f'attr.{attribute}', lang))}</h3>")
-        parts.append(_table_html(table.drop(columns="attribute"), "group", lang, suppressed))
-    parts.append(f"<h2>{html.escape(text('world.by_route', lang))}</h2>")
-    parts.append(_table_html(routes, "route", lang, suppressed))
-    parts.append(f"<footer>{html.escape(text('footer.synthetic', lang))}</footer></body></html>\n")
-    return "".join(parts)
+    rows = [(esc(text(f"num.{label}", lang)), _fmt(metrics[key], key)) for label, key in _KEY_NUMBERS
+            if key in metrics]
+    parts = [f"<p>{esc(text('world.intro', lang))}</p>", f"<h2>{esc(text('world.key_numbers', lang))}</h2>",
+             table(["", ""], rows), f"<h2>{esc(text('world.by_group', lang))}</h2>",
+             f"<p>{esc(text('world.by_group_note', lang, min_group_size=params.min_group_size))}</p>"]
+    for attribute, part in groups.groupby("attribute", sort=False):
+        parts.append(f"<h3>{esc(text(f'attr.{attribute}', lang))}</h3>")
+        parts.append(_group_html(part.drop(columns="attribute"), "group", lang, suppressed))
+    parts.append(f"<h2>{esc(text('world.by_route', lang))}</h2>")
+    parts.append(_group_html(routes, "route", lang, suppressed))
+    return page(text("world.title", lang), lang, parts, footer=text("footer.synthetic", lang))
 
 
 _KEY_NUMBERS = (
@@ -192,25 +188,16 @@ def _fmt(value: float, key: str) -> str:
     return "-" if not np.isfinite(value) else f"{100 * value:.1f}%"
 
 
-def _table_html(table: pd.DataFrame, label: str, lang: Language, suppressed: str) -> str:
-    columns = [c for c in table.columns if c not in (label, "suppressed")]
-    head = "".join(f"<th>{html.escape(text(f'col.{c}', lang))}</th>" for c in [label, *columns])
-    body = []
-    for row in table.itertuples(index=False):
-        cells = [html.escape(str(getattr(row, label)))]
+def _group_html(frame: pd.DataFrame, label: str, lang: Language, suppressed: str) -> str:
+    columns = [c for c in frame.columns if c not in (label, "suppressed")]
+    rows = []
+    for row in frame.itertuples(index=False):
         if row.suppressed:
-            cells.append(f"<td colspan='{len(columns)}'>{html.escape(suppressed)}</td>")
-            body.append("<tr><td>" + cells[0] + "</td>" + cells[1] + "</tr>")
+            rows.append([esc(getattr(row, label)), esc(suppressed)] + [""] * (len(columns) - 1))
             continue
-        values = [_fmt(getattr(row, c), "n_" if c in ("applications", "investigations") else c) for c in columns]
-        body.append("<tr><td>" + "</td><td>".join(cells + values) + "</td></tr>")
-    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
-
-
-_CSS = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}"
-        "table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border:1px solid #ccc;padding:.25rem .6rem;"
-        "text-align:right}th:first-child,td:first-child{text-align:left}footer{margin-top:2rem;color:#666;"
-        "font-size:.9em}@media print{body{margin:0}}")
+        rows.append([esc(getattr(row, label))]
+                    + [_fmt(getattr(row, c), "n_" if c in ("applications", "investigations") else c) for c in columns])
+    return table([text(f"col.{c}", lang) for c in [label, *columns]], rows)
 
 
 # -- stage ---------------------------------------------------------------------

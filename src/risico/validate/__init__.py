@@ -1,0 +1,1 @@
+"""The validate stage: Great Expectations suites built from the data contract, and row quarantine."""
