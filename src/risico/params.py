@@ -153,6 +153,13 @@ class SectionReader:
             raise self._fail(key, "a non-empty string", value)
         return value
 
+    def text(self, key: str) -> str:
+        """Any string, the empty string included."""
+        value = self._get(key, "a string")
+        if not isinstance(value, str):
+            raise self._fail(key, "a string", value)
+        return value
+
     def choice(self, key: str, options: Iterable[str]) -> str:
         options = list(options)
         allowed = "one of " + ", ".join(repr(o) for o in options)
