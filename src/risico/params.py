@@ -153,6 +153,26 @@ class SectionReader:
             raise self._fail(key, "a non-empty string", value)
         return value
 
+    def value(self, key: str, allowed: str) -> Any:
+        """The raw value, for shapes the typed getters do not cover; check it with :meth:`fail`."""
+        return self._get(key, allowed)
+
+    def fail(self, key: str, allowed: str, value: Any) -> ParamError:
+        """The standard error for ``key`` (to raise)."""
+        return self._fail(key, allowed, value)
+
+    def int_mapping(self, key: str, minimum: int, maximum: int) -> dict[str, int]:
+        """A mapping of names to ints in [minimum, maximum] (e.g. monotone constraints)."""
+        allowed = f"a mapping of names to ints in [{minimum}, {maximum}]"
+        value = self._get(key, allowed)
+        if not isinstance(value, Mapping):
+            raise self._fail(key, allowed, value)
+        for name, number in value.items():
+            if isinstance(number, bool) or not isinstance(number, int) or not minimum <= number <= maximum:
+                raise ParamError(BAD_VALUE.format(key=f"{self._prefix}{key}.{name}", section=self._section,
+                                                  allowed=f"an int in [{minimum}, {maximum}]", value=number))
+        return {str(name): int(number) for name, number in value.items()}
+
     def text(self, key: str) -> str:
         """Any string, the empty string included."""
         value = self._get(key, "a string")

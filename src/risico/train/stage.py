@@ -1,0 +1,196 @@
+"""The ``train`` stage: every model family trained on the earlier period, calibrated on the next.
+
+By default the model learns from investigated applications only, as a
+municipality would; ``train.label_source: random_only`` learns from the random
+investigations alone, and ``train.ipw: true`` weights investigated cases by the
+inverse of their estimated chance of being investigated. Protected attributes
+never enter ``X`` (the firewall checks every feature name first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import pickle
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from risico.errors import RisicoError
+from risico.io import atomic_dir, write_json, write_parquet
+from risico.params import SectionReader, load_section
+from risico.train.firewall import check_features, parse_protected_params
+from risico.train.split import temporal_split
+
+__all__ = ["TrainParams", "parse_train_params", "training_rows", "ipw_weights", "TrainError"]
+
+log = logging.getLogger(__name__)
+
+HELP = "train the EBM, the scorecard and the gradient-boosting comparator on the earlier period"
+FAMILIES = ("ebm", "scorecard", "hgb")
+EMPTY_PERIOD = ("The {split} period has no labelled applications (train.validation_start = {validation}, "
+                "train.test_start = {test}, train.label_source = {source}). Move the dates so that each period "
+                "holds investigated applications.")
+ONE_CLASS = ("The {split} period has only {label} labels ({n} applications); the model needs both outcomes. "
+             "Move train.validation_start / train.test_start or use more data.")
+
+
+class TrainError(RisicoError):
+    """The data cannot train a model as configured."""
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainParams:
+    model: str
+    families: tuple[str, ...]
+    validation_start: Any
+    test_start: Any
+    label_source: Literal["investigated", "random_only"]
+    ipw: bool
+    seed: int
+    ebm_interactions: int
+    ebm_outer_bags: int
+    monotone: Mapping[str, int]
+    features: tuple[str, ...] | None
+
+
+def parse_train_params(values: Mapping[str, Any]) -> TrainParams:
+    r = SectionReader(values, "train")
+    families = r.subset("families", FAMILIES)
+    if not families:
+        raise r.fail("families", "a non-empty list of distinct values from " + ", ".join(FAMILIES), families)
+    model = r.choice("model", families)
+    validation_start, test_start = r.date("validation_start"), r.date("test_start")
+    if test_start <= validation_start:
+        raise r.fail("test_start", f"a date after validation_start ({validation_start})", str(test_start))
+    source = r.choice("label_source", ("investigated", "random_only"))
+    ipw = r.bool("ipw")
+    seed = r.int("seed", minimum=0)
+    ebm = r.sub("ebm")
+    interactions = ebm.int("interactions", 0, 100)
+    outer_bags = ebm.int("outer_bags", 1, 50)
+    ebm.finish()
+    monotone = r.int_mapping("monotone", -1, 1)
+    features = r.value("features", "'all' or a list of feature names")
+    if features != "all" and (not isinstance(features, list) or not features
+                              or not all(isinstance(f, str) for f in features)):
+        raise r.fail("features", "'all' or a non-empty list of feature names", features)
+    r.finish()
+    return TrainParams(model, families, validation_start, test_start, source, ipw, seed, interactions, outer_bags,
+                       monotone, None if features == "all" else tuple(features))  # type: ignore[arg-type]
+
+
+UNKNOWN_FEATURE = ("The 'features' parameter of train names '{feature}', which is not a feature. Allowed: 'all' or "
+                   "names from docs/features.md ({some}, ...).")
+
+
+def select_features(X: pd.DataFrame, features: tuple[str, ...] | None) -> pd.DataFrame:
+    """The chosen feature columns, in the order given."""
+    if features is None:
+        return X
+    for feature in features:
+        if feature not in X.columns:
+            raise TrainError(UNKNOWN_FEATURE.format(feature=feature, some=", ".join(list(X.columns)[:5])))
+    return X[list(features)]
+
+
+def training_rows(split: pd.Series, labels: pd.DataFrame, split_name: str, source: str) -> np.ndarray:
+    """Rows of ``split_name`` that have a label the model may learn from."""
+    labelled = labels["observed"].notna().to_numpy()
+    if source == "random_only":
+        labelled &= (labels["route"] == "random").to_numpy()
+    return (split.to_numpy() == split_name) & labelled
+
+
+def ipw_weights(X: pd.DataFrame, investigated: np.ndarray, rows: np.ndarray, seed: int) -> np.ndarray:
+    """Weights 1 / P(investigated | X) for ``rows``, from a logistic model on all rows of the same period.
+
+    The propensity is estimated on observable features only; selection on
+    protected attributes (which the model never sees) cannot be corrected
+    this way, which the model card says.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    design = pd.get_dummies(X, dtype=float).fillna(0.0)
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, random_state=seed))
+    model.fit(design.to_numpy(), investigated.astype(int))
+    p = model.predict_proba(design.to_numpy()[rows])[:, 1]
+    weights = 1.0 / np.clip(p, 0.02, 1.0)
+    return weights / weights.mean()
+
+
+def _check_labels(y: np.ndarray, split: str, params: TrainParams) -> None:
+    if y.size == 0:
+        raise TrainError(EMPTY_PERIOD.format(split=split, validation=params.validation_start,
+                                             test=params.test_start, source=params.label_source))
+    if np.unique(y).size < 2:
+        raise TrainError(ONE_CLASS.format(split=split, label="positive" if y[0] == 1 else "negative", n=y.size))
+
+
+def train_models(X: pd.DataFrame, meta: pd.DataFrame, labels: pd.DataFrame, params: TrainParams):
+    """Fit every family; return (models, split, training summary)."""
+    from risico.models import make_model
+
+    split = temporal_split(meta, params.validation_start, params.test_start)
+    fit_rows = training_rows(split, labels, "train", params.label_source)
+    cal_rows = training_rows(split, labels, "validation", params.label_source)
+    y = labels["observed"].to_numpy()
+    _check_labels(y[fit_rows], "train", params)
+    _check_labels(y[cal_rows], "validation", params)
+    weight = None
+    if params.ipw:
+        period = (split == "train").to_numpy()
+        weight = ipw_weights(X[period], labels["investigated"].to_numpy()[period], fit_rows[period], params.seed)
+    monotone = {k: v for k, v in params.monotone.items() if k in X.columns}
+    models = {}
+    for name in params.families:
+        options = ({"interactions": params.ebm_interactions, "outer_bags": params.ebm_outer_bags}
+                   if name == "ebm" else {})
+        model = make_model(name, random_state=params.seed, monotone=monotone, **options)
+        model.fit(X[fit_rows], y[fit_rows].astype(int), sample_weight=weight,
+                  X_calib=X[cal_rows], y_calib=y[cal_rows].astype(int))
+        models[name] = model
+        log.info("trained %s on %d applications", name, int(fit_rows.sum()))
+    summary = {"rows": {s: int((split == s).sum()) for s in ("train", "validation", "test", "excluded")},
+               "fit_rows": int(fit_rows.sum()), "calibration_rows": int(cal_rows.sum()),
+               "fit_positive_rate": round(float(y[fit_rows].mean()), 6), "label_source": params.label_source,
+               "ipw": params.ipw, "features": list(X.columns), "selected_model": params.model}
+    return models, split, summary
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--params", default="params.yaml", help="params file (sections 'train', 'protected')")
+    parser.add_argument("--processed", required=True, type=Path, help="folder with X, meta, labels (features stage)")
+    parser.add_argument("--models", required=True, type=Path, help="output folder for the fitted models")
+    parser.add_argument("--scores", required=True, type=Path, help="output Parquet: split and score per model")
+    parser.add_argument("--metrics", required=True, type=Path, help="output metrics JSON")
+
+
+def run(args: argparse.Namespace) -> None:
+    params = parse_train_params(load_section(args.params, "train"))
+    protected = parse_protected_params(load_section(args.params, "protected"))
+    X = pd.read_parquet(args.processed / "X.parquet").set_index("application_id")
+    check_features(params.features or X.columns, protected)     # before anything else: names can be checked
+    X = select_features(X, params.features)
+    meta = pd.read_parquet(args.processed / "meta.parquet")
+    labels = pd.read_parquet(args.processed / "labels.parquet")
+    models, split, summary = train_models(X, meta, labels, params)
+    summary["age_justification"] = protected.age_justification
+    scores = pd.DataFrame({"application_id": X.index.to_numpy(), "split": split.to_numpy()})
+    for name, model in models.items():
+        scores[f"score_{name}"] = model.predict_proba(X)
+    with atomic_dir(args.models) as folder:
+        for name, model in models.items():
+            with open(folder / f"{name}.pkl", "wb") as handle:
+                pickle.dump(model, handle, protocol=5)
+        (folder / "training.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
+    args.scores.parent.mkdir(parents=True, exist_ok=True)
+    write_parquet(scores, args.scores)
+    write_json({k: v for k, v in summary.items() if k != "features"}, args.metrics)
