@@ -48,3 +48,38 @@ def make_params() -> Callable[..., GenerateParams]:
 def small_world(make_params) -> World:
     """A 3,000-person world with the default mechanisms."""
     return generate_world(make_params(n_persons=3000))
+
+
+def run_stages(root: Path, stages: list[str] | None = None) -> None:
+    """Run the commands of ``dvc.yaml`` (all, or the named stages) in ``root``, without DVC."""
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    dvc = yaml.safe_load((REPO / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
+    for name, stage in dvc.items():
+        if stages is None or name in stages:
+            result = subprocess.run(shlex.split(stage["cmd"]), cwd=root, env=env, capture_output=True, text=True)
+            assert result.returncode == 0, f"stage {name} failed:\n{result.stderr[-3000:]}"
+
+
+def small_project(root: Path, n_persons: int) -> Path:
+    """A copy of the project's pipeline files in ``root`` with a small world."""
+    import shutil
+
+    shutil.copy(REPO / "dvc.yaml", root / "dvc.yaml")
+    shutil.copytree(REPO / "expectations", root / "expectations")
+    shutil.copytree(REPO / "data" / "extracts", root / "data" / "extracts")
+    params = set_key(repo_params(), "generate.n_persons", n_persons)
+    (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def pipeline_project(tmp_path_factory) -> Path:
+    """A small project on which every pipeline stage has run (shared by the slower end-to-end tests)."""
+    root = small_project(tmp_path_factory.mktemp("pipeline"), 8000)
+    run_stages(root)
+    return root

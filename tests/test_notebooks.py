@@ -6,23 +6,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from risico.io import write_parquet
-from risico.synth import generate_world
 from tests.conftest import REPO
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory, make_params):
-    root = tmp_path_factory.mktemp("nbproject")
-    (root / "dvc.yaml").write_text("stages: {}\n")
-    world = generate_world(make_params(n_persons=3000))
-    for folder, tables in (("raw", world.raw), ("truth", world.truth)):
-        (root / "data" / folder).mkdir(parents=True)
-        for name, frame in tables.items():
-            write_parquet(frame, root / "data" / folder / f"{name}.parquet")
-    return root
 
 
 def test_there_are_notebooks():
@@ -40,7 +26,8 @@ def test_notebook_is_stored_clean_and_defines_nothing(path: Path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_runs(path: Path, project, monkeypatch):
+def test_notebook_runs(path: Path, pipeline_project, monkeypatch):
+    project = pipeline_project
     monkeypatch.setenv("RISICO_PROJECT_DIR", str(project))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     nb = nbformat.read(path, as_version=4)

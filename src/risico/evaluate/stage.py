@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import pickle
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +14,7 @@ from risico.evaluate import card
 from risico.evaluate.core import calibration_frame, evaluate_scores, gap_table, per_split
 from risico.evaluate.reasons import reason_table
 from risico.io import atomic_dir, atomic_file, write_json, write_parquet
+from risico.models.store import load_model
 from risico.params import SectionReader, load_section
 from risico.texts import LANGUAGES, text
 from risico.train.firewall import parse_protected_params
@@ -63,8 +63,7 @@ def run(args: argparse.Namespace) -> None:
     result = evaluate_scores(scores, labels, meta, truth, train.families, train.model, capacity)
     splits = per_split(scores, labels, truth, train.model)
     training = json.loads((args.models / "training.json").read_text())
-    with open(args.models / f"{train.model}.pkl", "rb") as handle:
-        model = pickle.load(handle)
+    model = load_model(args.models / f"{train.model}.pkl")
     features = training["features"]
     test = (scores["split"] == "test").to_numpy()
     reasons = reason_table(model, X.loc[test, features], language=language)

@@ -13,7 +13,6 @@ import argparse
 import dataclasses
 import json
 import logging
-import pickle
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -23,6 +22,7 @@ import pandas as pd
 
 from risico.errors import RisicoError
 from risico.io import atomic_dir, write_json, write_parquet
+from risico.models.store import save_model
 from risico.params import SectionReader, load_section
 from risico.train.firewall import check_features, parse_protected_params
 from risico.train.split import temporal_split
@@ -188,8 +188,7 @@ def run(args: argparse.Namespace) -> None:
         scores[f"score_{name}"] = model.predict_proba(X)
     with atomic_dir(args.models) as folder:
         for name, model in models.items():
-            with open(folder / f"{name}.pkl", "wb") as handle:
-                pickle.dump(model, handle, protocol=5)
+            save_model(model, folder / f"{name}.pkl")
         (folder / "training.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
     args.scores.parent.mkdir(parents=True, exist_ok=True)
     write_parquet(scores, args.scores)
