@@ -169,6 +169,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The selected model ({model}) reaches {auc_ratio} of the oracle's ROC AUC and {precision_ratio} of its "
               "precision at capacity.",
     },
+    "card.ipw_gap": {
+        "nl": "Verschil tussen de ROC AUC tegen waargenomen labels en tegen de werkelijkheid: {unweighted} zonder "
+              "inverse kansweging, {weighted} met (ROC AUC tegen de werkelijkheid: {auc_unweighted} zonder, "
+              "{auc_weighted} met). {verdict}",
+        "en": "Gap between the ROC AUC against observed labels and against the truth: {unweighted} without "
+              "inverse-probability weighting, {weighted} with it (ROC AUC against the truth: {auc_unweighted} "
+              "without, {auc_weighted} with). {verdict}",
+    },
+    "card.ipw_shrinks": {"nl": "De weging verkleint het verschil.", "en": "Weighting shrinks the gap."},
+    "card.ipw_does_not_shrink": {
+        "nl": "De weging verkleint het verschil niet: de selectie liep (ook) via kenmerken die het model niet ziet.",
+        "en": "Weighting does not shrink the gap: selection ran (also) through attributes the model does not see.",
+    },
     "card.per_split": {"nl": "Prestaties per periode (gekozen model)", "en": "Performance per period (selected model)"},
     "card.explanations": {"nl": "Uitleg", "en": "Explanations"},
     "card.explanations_text": {

@@ -41,6 +41,9 @@ def card_sections(result: Mapping, splits: Mapping, training: Mapping, importanc
         performance.append(t("card.vs_oracle", model=result["selected"],
                              auc_ratio=_pct(result["vs_oracle"]["roc_auc_ratio"]),
                              precision_ratio=_pct(result["vs_oracle"]["precision_at_capacity_ratio"])))
+    gap = _ipw_gap(result, training, lang)
+    if gap:
+        performance.append(gap)
     return [
         Section(t("card.use"), (t("card.use_text"),)),
         Section(t("card.data"), (data, t("card.bias"))),
@@ -50,6 +53,22 @@ def card_sections(result: Mapping, splits: Mapping, training: Mapping, importanc
         Section(t("card.explanations"), (t("card.explanations_text"),), (importance.head(15),), tuple(figures)),
         Section(t("card.limits"), (t("card.limits_text"),)),
     ]
+
+
+def _ipw_gap(result: Mapping, training: Mapping, lang: Language) -> str:
+    """Does inverse-probability weighting shrink the gap between observed-label and true ROC AUC?"""
+    other = training.get("ipw_comparison")
+    if "oracle" not in result or other not in result["families"]:
+        return ""
+    selected = result["families"][result["selected"]]
+    variant = result["families"][other]
+    weighted, unweighted = (selected, variant) if training["ipw"] else (variant, selected)
+    gap = {name: m["observed"]["roc_auc"] - m["truth"]["roc_auc"] for name, m in
+           (("weighted", weighted), ("unweighted", unweighted))}
+    shrinks = abs(gap["weighted"]) < abs(gap["unweighted"])
+    return text("card.ipw_gap", lang, unweighted=_num(gap["unweighted"]), weighted=_num(gap["weighted"]),
+                auc_unweighted=_num(unweighted["truth"]["roc_auc"]), auc_weighted=_num(weighted["truth"]["roc_auc"]),
+                verdict=text("card.ipw_shrinks" if shrinks else "card.ipw_does_not_shrink", lang))
 
 
 def _features_table(groups: Mapping[str, str], lang: Language) -> pd.DataFrame:

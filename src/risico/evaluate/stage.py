@@ -60,7 +60,8 @@ def run(args: argparse.Namespace) -> None:
     if test_months.empty or capacity > int(test_months.max()):
         raise RisicoError(CAPACITY_TOO_LARGE.format(most=int(test_months.max()) if len(test_months) else 0,
                                                     capacity=capacity))
-    result = evaluate_scores(scores, labels, meta, truth, train.families, train.model, capacity)
+    families = [c.removeprefix("score_") for c in scores.columns if c.startswith("score_")]
+    result = evaluate_scores(scores, labels, meta, truth, families, train.model, capacity)
     splits = per_split(scores, labels, truth, train.model)
     training = json.loads((args.models / "training.json").read_text())
     model = load_model(args.models / f"{train.model}.pkl")
@@ -82,7 +83,7 @@ def run(args: argparse.Namespace) -> None:
         (folder / "model_card.md").write_text(card.to_markdown(title, sections, folder), encoding="utf-8")
         (folder / "model_card.html").write_text(card.to_html(title, sections, language), encoding="utf-8")
     with atomic_file(args.plots) as tmp:
-        calibration_frame(scores, labels, truth, train.families).to_csv(tmp, index=False, lineterminator="\n")
+        calibration_frame(scores, labels, truth, families).to_csv(tmp, index=False, lineterminator="\n")
     args.reasons.parent.mkdir(parents=True, exist_ok=True)
     write_parquet(reasons.reset_index(), args.reasons)
     write_json(_metrics(result), args.metrics)

@@ -134,6 +134,11 @@ def _check_labels(y: np.ndarray, split: str, params: TrainParams) -> None:
         raise TrainError(ONE_CLASS.format(split=split, label="positive" if y[0] == 1 else "negative", n=y.size))
 
 
+def comparison_name(params: TrainParams) -> str:
+    """The selected family trained with the other weighting (for the IPW comparison in the model card)."""
+    return f"{params.model}_{'unweighted' if params.ipw else 'ipw'}"
+
+
 def train_models(X: pd.DataFrame, meta: pd.DataFrame, labels: pd.DataFrame, params: TrainParams):
     """Fit every family; return (models, split, training summary)."""
     from risico.models import make_model
@@ -144,24 +149,26 @@ def train_models(X: pd.DataFrame, meta: pd.DataFrame, labels: pd.DataFrame, para
     y = labels["observed"].to_numpy()
     _check_labels(y[fit_rows], "train", params)
     _check_labels(y[cal_rows], "validation", params)
-    weight = None
-    if params.ipw:
-        period = (split == "train").to_numpy()
-        weight = ipw_weights(X[period], labels["investigated"].to_numpy()[period], fit_rows[period], params.seed)
+    period = (split == "train").to_numpy()
+    ipw = ipw_weights(X[period], labels["investigated"].to_numpy()[period], fit_rows[period], params.seed)
     monotone = {k: v for k, v in params.monotone.items() if k in X.columns}
+    # every family as configured, plus the selected family with the other weighting, to show what IPW does
+    plan = [(name, name, ipw if params.ipw else None) for name in params.families]
+    plan.append((comparison_name(params), params.model, None if params.ipw else ipw))
     models = {}
-    for name in params.families:
+    for key, family, weight in plan:
         options = ({"interactions": params.ebm_interactions, "outer_bags": params.ebm_outer_bags}
-                   if name == "ebm" else {})
-        model = make_model(name, random_state=params.seed, monotone=monotone, **options)
+                   if family == "ebm" else {})
+        model = make_model(family, random_state=params.seed, monotone=monotone, **options)
         model.fit(X[fit_rows], y[fit_rows].astype(int), sample_weight=weight,
                   X_calib=X[cal_rows], y_calib=y[cal_rows].astype(int))
-        models[name] = model
-        log.info("trained %s on %d applications", name, int(fit_rows.sum()))
+        models[key] = model
+        log.info("trained %s on %d applications", key, int(fit_rows.sum()))
     summary = {"rows": {s: int((split == s).sum()) for s in ("train", "validation", "test", "excluded")},
                "fit_rows": int(fit_rows.sum()), "calibration_rows": int(cal_rows.sum()),
                "fit_positive_rate": round(float(y[fit_rows].mean()), 6), "label_source": params.label_source,
-               "ipw": params.ipw, "features": list(X.columns), "selected_model": params.model}
+               "ipw": params.ipw, "features": list(X.columns), "selected_model": params.model,
+               "ipw_comparison": comparison_name(params)}
     return models, split, summary
 
 
