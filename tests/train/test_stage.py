@@ -47,7 +47,7 @@ def evaluate(root):
 def test_pipeline_outputs_exist_and_metrics_compare_observed_and_truth(pipeline_project):
     metrics = json.loads((pipeline_project / "metrics" / "model.json").read_text())
     detail = metrics["detail"]
-    assert set(detail["families"]) == {"ebm", "scorecard", "hgb"}
+    assert set(detail["families"]) == {"ebm", "scorecard", "hgb", "ebm_ipw"}
     for family in detail["families"].values():
         assert set(family) == {"observed", "truth"}
         assert family["truth"]["n"] > family["observed"]["n"] > 0
