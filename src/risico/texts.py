@@ -287,6 +287,112 @@ TEXTS: dict[str, dict[str, str]] = {
                                    "en": "provider previously billed {billing_ratio_prior:.0%} of the authorised hours"},
     "reason.provider_client_growth": {"nl": "aantal cliënten van de zorgaanbieder x{provider_client_growth:.1f} in drie maanden",
                                       "en": "provider's number of clients x{provider_client_growth:.1f} in three months"},
+    # -- fairness audit ----------------------------------------------------------------
+    "audit.title": {"nl": "Fairness-audit voor de ethische commissie", "en": "Fairness audit for the ethics committee"},
+    "audit.verdict.not_ready": {"nl": "Niet klaar voor gebruik", "en": "Not ready for use"},
+    "audit.verdict.committee_decision": {
+        "nl": "Alleen gebruiken na een besluit van de commissie over de genoemde dilemma's",
+        "en": "Use only after a committee decision on the listed dilemmas"},
+    "audit.verdict.no_blocking_findings": {"nl": "Geen blokkerende bevindingen", "en": "No blocking findings"},
+    "audit.verdict_note": {
+        "nl": "Dit oordeel zegt nooit dat het model 'eerlijk' is: het zegt wat de commissie moet besluiten voordat "
+              "een score gebruikt mag worden.",
+        "en": "This verdict never says the model is 'fair': it says what the committee must decide before any "
+              "score may be used."},
+    "audit.summary": {"nl": "Samenvatting", "en": "Summary"},
+    "audit.key_numbers": {"nl": "De cijfers die ertoe doen", "en": "The numbers that matter"},
+    "audit.dilemmas": {"nl": "Dilemma's: vragen die de commissie moet beantwoorden",
+                       "en": "Dilemmas: questions the committee must answer"},
+    "audit.detail": {"nl": "Details", "en": "Details"},
+    "audit.groups": {"nl": "Maten per groep (met 95%-intervallen)", "en": "Metrics per group (with 95% intervals)"},
+    "audit.disparities": {"nl": "Verschillen tussen groepen", "en": "Disparities between groups"},
+    "audit.funnel": {"nl": "Selectietrechter", "en": "Selection funnel"},
+    "audit.routes": {"nl": "Aselecte steekproef tegenover risicoselectie", "en": "Random sample versus risk selection"},
+    "audit.truth_gap": {"nl": "Waargenomen tegenover werkelijke overtreding", "en": "Observed versus true violation"},
+    "audit.proxies": {"nl": "Kenmerken die beschermde gronden verraden (proxies)",
+                      "en": "Features that stand in for protected grounds (proxies)"},
+    "audit.tradeoffs": {"nl": "Afwegingen: wat kost het herstellen van een verschil?",
+                        "en": "Trade-offs: what does fixing a disparity cost?"},
+    "audit.feedback": {"nl": "Terugkoppeling: wat gebeurt er na een paar rondes gebruik?",
+                       "en": "Feedback: what happens after a few rounds of use?"},
+    "audit.clusters": {"nl": "Groepen met veel onterechte selecties die geen vooraf gekozen groep vangt",
+                       "en": "Groups with many wrong selections that no predefined group captures"},
+    "audit.stages": {"nl": "Dezelfde audit per periode", "en": "The same audit per period"},
+    "audit.method": {"nl": "Methode en grenzen van deze audit", "en": "Method and limits of this audit"},
+    "audit.method_text": {
+        "nl": "Een aanvraag is geselecteerd als haar score bij de hoogste {k} hoort (de capaciteit). Maten per groep "
+              "volgen de gebruikelijke definities (docs/audit-metrics.md); intervallen komen uit {n_boot} "
+              "bootstrap-trekkingen, gecorrigeerd voor meervoudig toetsen ({correction}). Een verschil 'faalt' als "
+              "het hele interval buiten de band {low}-{high} valt. Groepen kleiner dan {min_size} worden niet "
+              "getoond. Grenzen: de labels komen uit eerdere, niet-willekeurige onderzoeken; een audit op "
+              "historische gegevens voorspelt niet hoe het model zich in gebruik gedraagt (Amsterdam zag de "
+              "vertekening van richting veranderen): herhaal de audit in elke fase.",
+        "en": "An application is selected when its score is among the highest {k} (the capacity). Group metrics "
+              "follow the usual definitions (docs/audit-metrics.md); intervals come from {n_boot} bootstrap "
+              "resamples, corrected for multiple comparisons ({correction}). A disparity 'fails' when its whole "
+              "interval lies outside the band {low}-{high}. Groups smaller than {min_size} are not shown. Limits: "
+              "the labels come from earlier, non-random investigations; an audit on historical data does not "
+              "predict how the model behaves in use (Amsterdam saw its bias change direction): repeat the audit "
+              "at every stage."},
+    "audit.suppressed": {"nl": "onderdrukt (n < {min_size})", "en": "suppressed (n < {min_size})"},
+    "dilemma.disparity.title": {"nl": "Ongelijke onterechte selectie", "en": "Unequal wrongful selection"},
+    "dilemma.disparity.text": {
+        "nl": "Bij {attribute} heeft de groep '{group}' een {metric} van {ratio} keer die van '{reference}' "
+              "(interval {lo}-{hi}). Is dit verschil te rechtvaardigen (legitiem doel, noodzakelijk, "
+              "proportioneel), en is het ethisch wenselijk? Zo niet: niet gebruiken, of welke aanpassing eist u?",
+        "en": "For {attribute}, group '{group}' has a {metric} of {ratio} times that of '{reference}' "
+              "(interval {lo}-{hi}). Can this disparity be justified (legitimate aim, necessary, proportionate), "
+              "and is it ethically desirable? If not: do not use it, or which change do you require?"},
+    "dilemma.label_bias.title": {"nl": "Scheve labels uit het verleden", "en": "Skewed labels from the past"},
+    "dilemma.label_bias.text": {
+        "nl": "De labels waarop het model leerde komen uit onderzoeken die sommige groepen vaker troffen: {evidence}. "
+              "Aanvaardt de commissie een model dat op deze labels is getraind, en onder welke voorwaarden "
+              "(bijvoorbeeld alleen leren van de aselecte steekproef)?",
+        "en": "The labels the model learned from come from investigations that hit some groups more often: "
+              "{evidence}. Does the committee accept a model trained on these labels, and on what terms (for "
+              "example learning only from the random sample)?"},
+    "dilemma.proxies.title": {"nl": "Kenmerken die voor beschermde gronden staan",
+                              "en": "Features that stand in for protected grounds"},
+    "dilemma.proxies.text": {
+        "nl": "{count} kenmerk(en) voorspellen een beschermde grond goed ({examples}). Mogen deze kenmerken "
+              "blijven, omdat ze zelf een legitiem signaal zijn, of moeten ze eruit, met verlies aan detectie?",
+        "en": "{count} feature(s) predict a protected ground well ({examples}). May these features stay, because "
+              "they are a legitimate signal in themselves, or must they go, at a loss of detection?"},
+    "dilemma.impossibility.title": {"nl": "Niet alles tegelijk gelijk", "en": "Not everything equal at once"},
+    "dilemma.impossibility.text": {
+        "nl": "De basisfrequenties verschillen tussen groepen ({evidence}). Dan kan een score niet tegelijk binnen "
+              "elke groep even goed gekalibreerd zijn én gelijke foutkansen geven. Welke eigenschap weegt voor de "
+              "commissie zwaarder: gelijke kans op onterechte selectie, of een score die voor iedereen hetzelfde "
+              "betekent?",
+        "en": "Base rates differ between groups ({evidence}). A score then cannot both be equally well calibrated "
+              "within every group and give equal error rates. Which weighs more for the committee: an equal chance "
+              "of wrongful selection, or a score that means the same for everyone?"},
+    "dilemma.tradeoff.title": {"nl": "Wat gelijkheid kost", "en": "What equality costs"},
+    "dilemma.tradeoff.text": {
+        "nl": "Gelijke fout-positieven ({strategy}) brengt de verhouding van {before} naar {after}, en de precisie "
+              "bij de capaciteit van {precision_before} naar {precision_after}. Is die prijs aanvaardbaar?",
+        "en": "Equal false positives ({strategy}) moves the ratio from {before} to {after}, and precision at "
+              "capacity from {precision_before} to {precision_after}. Is that price acceptable?"},
+    "dilemma.feedback.title": {"nl": "Het model voedt zichzelf", "en": "The model feeds itself"},
+    "dilemma.feedback.text": {
+        "nl": "Als het model alleen leert van zijn eigen selecties, verschuift na {rounds} rondes de verhouding "
+              "tussen groepen van {start} naar {end_none}; met een aselecte steekproef naar {end_random}. Welke "
+              "aselecte steekproef eist de commissie naast de risicoselectie?",
+        "en": "If the model learns only from its own selections, after {rounds} rounds the ratio between groups "
+              "moves from {start} to {end_none}; with a random sample to {end_random}. Which random sample does the "
+              "committee require beside the risk selection?"},
+    "dilemma.stage_flip.title": {"nl": "Vertekening verandert van richting", "en": "Bias changes direction"},
+    "dilemma.stage_flip.text": {
+        "nl": "Het verschil in {metric} tussen '{group}' en '{reference}' ({attribute}) keert om tussen {stages}. "
+              "Zo ging het in Amsterdam mis. Wat is hier de verklaring, en mag het model zo gebruikt worden?",
+        "en": "The {metric} disparity between '{group}' and '{reference}' ({attribute}) reverses between "
+              "{stages}. That is how Amsterdam's pilot went wrong. What explains it here, and may the model be used?"},
+    "dilemma.suppressed.title": {"nl": "Te kleine groepen", "en": "Groups too small to assess"},
+    "dilemma.suppressed.text": {
+        "nl": "{count} groep(en) zijn kleiner dan {min_size} en kunnen niet beoordeeld worden ({examples}). Hoe "
+              "bewaakt de commissie de gevolgen voor deze groepen?",
+        "en": "{count} group(s) are smaller than {min_size} and cannot be assessed ({examples}). How will the "
+              "committee watch the effect on these groups?"},
     # -- make run ---------------------------------------------------------------
     "where.done": {"nl": "Klaar. De pijplijn heeft het volgende gemaakt:", "en": "Done. The pipeline produced:"},
     "where.open_first": {"nl": "Open eerst: {path}", "en": "Open first: {path}"},

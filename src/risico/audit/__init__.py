@@ -1,0 +1,1 @@
+"""Fairness audit: proxies, group disparities and unsupervised bias search."""

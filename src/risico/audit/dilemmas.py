@@ -1,0 +1,159 @@
+"""From findings to the questions an ethics committee must answer, and the overall verdict.
+
+Each dilemma is a dict ``{"id", "title", "text", "evidence"}`` in the report
+language. The verdict is never "fair": it is ``not_ready`` (a disparity fails
+or a disparity changes direction between stages), ``committee_decision``
+(there are dilemmas to decide), or ``no_blocking_findings``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from risico.texts import Language, text
+
+__all__ = ["disparity_dilemmas", "label_bias_dilemma", "proxy_dilemma", "impossibility_dilemma",
+           "tradeoff_dilemma", "feedback_dilemma", "stage_flip_dilemmas", "suppressed_dilemma", "verdict",
+           "VERDICTS", "WRONGFUL_METRICS"]
+
+VERDICTS = ("not_ready", "committee_decision", "no_blocking_findings")
+#: Metrics about being selected wrongly; their disparities become dilemmas.
+WRONGFUL_METRICS = ("fpr", "fdr", "fp_burden", "selection_rate")
+
+
+def _dilemma(kind: str, language: Language, evidence: Mapping[str, Any], **values: Any) -> dict:
+    return {"id": kind, "title": text(f"dilemma.{kind}.title", language),
+            "text": text(f"dilemma.{kind}.text", language, **values), "evidence": dict(evidence)}
+
+
+def _f(value: float, digits: int = 2) -> str:
+    return "-" if value is None or not np.isfinite(value) else f"{value:.{digits}f}"
+
+
+def disparity_dilemmas(disparities: pd.DataFrame, language: Language) -> list[dict]:
+    """One dilemma per attribute: its worst failing or doubtful wrongful-selection disparity."""
+    flagged = disparities[disparities["verdict"].isin(["fail", "review"])
+                          & disparities["metric"].isin(WRONGFUL_METRICS)]
+    out = []
+    for attribute, rows in flagged.groupby("attribute", sort=True):
+        worst = rows.iloc[np.argmax(np.abs(np.log(rows["ratio"].to_numpy(dtype=float))))]
+        evidence = {k: (float(worst[k]) if isinstance(worst[k], (int, float, np.floating)) else str(worst[k]))
+                    for k in ("attribute", "group", "reference", "metric", "ratio", "ratio_lo", "ratio_hi", "verdict")}
+        out.append(_dilemma("disparity", language, evidence, attribute=attribute, group=worst["group"],
+                            reference=worst["reference"], metric=worst["metric"], ratio=_f(worst["ratio"]),
+                            lo=_f(worst["ratio_lo"]), hi=_f(worst["ratio_hi"])))
+    return out
+
+
+def label_bias_dilemma(routes: Mapping | None, gaps: pd.DataFrame | None, attribute: str,
+                       language: Language) -> list[dict]:
+    """Over-selection visible in the random sample, or observed rates that stray from the truth unevenly."""
+    parts, evidence = [], {"attribute": attribute}
+    if routes and routes.get("available"):
+        over = [g for g in routes["groups"] if g["over_selected"]]
+        if over:
+            evidence["over_selected"] = [{k: g[k] for k in ("group", "share_random", "share_risk_selected")}
+                                         for g in over]
+            parts += [f"'{g['group']}' {100 * g['share_risk_selected']:.0f}% vs {100 * g['share_random']:.0f}%"
+                      for g in over]
+    if gaps is not None and len(gaps) > 1:
+        spread = float(gaps["gap"].max() - gaps["gap"].min())
+        if spread > 0.02:
+            evidence["gap_spread"] = round(spread, 4)
+            top = gaps.sort_values("gap").iloc[-1]
+            parts.append(f"'{top['group']}' {100 * top['observed_rate']:.1f}% vs {100 * top['true_rate']:.1f}%")
+    if not parts:
+        return []
+    return [_dilemma("label_bias", language, evidence, evidence="; ".join(parts))]
+
+
+def proxy_dilemma(proxies: pd.DataFrame | None, language: Language) -> list[dict]:
+    if proxies is None or proxies.empty or not proxies["is_proxy"].any():
+        return []
+    found = proxies[proxies["is_proxy"]].sort_values("auc", ascending=False)
+    features = list(dict.fromkeys(found["feature"]))
+    examples = ", ".join(f"{r.feature} → {r.attribute}={r.group} (AUC {r.auc:.2f})"
+                         for r in found.drop_duplicates("feature").head(4).itertuples())
+    return [_dilemma("proxies", language, {"features": features}, count=len(features), examples=examples)]
+
+
+def impossibility_dilemma(impossible: Mapping | None, language: Language) -> list[dict]:
+    if not impossible or not impossible.get("base_rates_differ"):
+        return []
+    rates = impossible.get("base_rates", {})
+    evidence = ", ".join(f"{g} {100 * r:.1f}%" for g, r in rates.items())
+    return [_dilemma("impossibility", language, dict(impossible), evidence=evidence)]
+
+
+def tradeoff_dilemma(frontier: pd.DataFrame | None, language: Language) -> list[dict]:
+    if frontier is None or frontier.empty:
+        return []
+    base = frontier[frontier["strategy"] == "unconstrained"]
+    fair = frontier[frontier["strategy"] == "false_positive_rate_parity"]
+    if base.empty or fair.empty:
+        return []
+    b, f = base.iloc[0], fair.iloc[0]
+    evidence = {"unconstrained": {"precision": float(b["precision"]), "fpr_ratio": float(b["fpr_ratio"])},
+                "false_positive_rate_parity": {"precision": float(f["precision"]), "fpr_ratio": float(f["fpr_ratio"])}}
+    return [_dilemma("tradeoff", language, evidence, strategy="false_positive_rate_parity",
+                     before=_f(b["fpr_ratio"]), after=_f(f["fpr_ratio"]), precision_before=_f(b["precision"]),
+                     precision_after=_f(f["precision"]))]
+
+
+def feedback_dilemma(feedback: pd.DataFrame | None, language: Language, metric: str = "fpr_ratio") -> list[dict]:
+    if feedback is None or feedback.empty or metric not in feedback:
+        return []
+    last = int(feedback["round"].max())
+    none = feedback[feedback["random_share"] == feedback["random_share"].min()]
+    rand = feedback[feedback["random_share"] == feedback["random_share"].max()]
+    if none.equals(rand):
+        return []
+    start = float(none.loc[none["round"] == none["round"].min(), metric].iloc[0])
+    end_none = float(none.loc[none["round"] == last, metric].iloc[0])
+    end_random = float(rand.loc[rand["round"] == last, metric].iloc[0])
+    evidence = {"metric": metric, "rounds": last, "start": start, "end_without_random": end_none,
+                "end_with_random": end_random}
+    return [_dilemma("feedback", language, evidence, rounds=last, start=_f(start), end_none=_f(end_none),
+                     end_random=_f(end_random))]
+
+
+def stage_flip_dilemmas(stages: Mapping[str, pd.DataFrame], language: Language) -> list[dict]:
+    """Alarm when a clear disparity (interval excludes 1) points one way in one stage and the other way in another."""
+    rows = []
+    for stage, table in stages.items():
+        clear = table[(table["ratio_lo"] > 1) | (table["ratio_hi"] < 1)]
+        rows.append(clear.assign(stage=stage, sign=np.sign(np.log(clear["ratio"].astype(float)))))
+    if not rows:
+        return []
+    both = pd.concat(rows, ignore_index=True)
+    out = []
+    for (attribute, group, metric), part in both.groupby(["attribute", "group", "metric"], sort=True):
+        if metric in WRONGFUL_METRICS and part["sign"].nunique() > 1:
+            first = part.iloc[0]
+            stages_text = " / ".join(f"{r.stage}: {r.ratio:.2f}" for r in part.itertuples())
+            out.append(_dilemma("stage_flip", language, {"attribute": attribute, "group": group, "metric": metric,
+                                                         "ratios": dict(zip(part["stage"], part["ratio"]))},
+                                metric=metric, group=group, reference=first["reference"], attribute=attribute,
+                                stages=stages_text))
+    return out
+
+
+def suppressed_dilemma(groups: pd.DataFrame, min_size: int, language: Language) -> list[dict]:
+    small = groups[groups["suppressed"]]
+    if small.empty:
+        return []
+    examples = ", ".join(f"{r.attribute}={r.group}" for r in small.head(4).itertuples())
+    return [_dilemma("suppressed", language, {"groups": len(small)}, count=len(small), min_size=min_size,
+                     examples=examples)]
+
+
+def verdict(disparities: pd.DataFrame, dilemmas: Sequence[Mapping]) -> str:
+    if (disparities["verdict"] == "fail").any() or any(d["id"] == "stage_flip" for d in dilemmas):
+        return "not_ready"
+    if dilemmas:
+        return "committee_decision"
+    return "no_blocking_findings"
