@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "train": "risico.train.stage",
     "evaluate": "risico.evaluate.stage",
     "describe": "risico.describe",
+    "audit-scores": "risico.audit.scores_cli",
     "where": "risico.where",
     "contract": "risico.contract",
     "export-csv": "risico.ingest.export",

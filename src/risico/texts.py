@@ -345,11 +345,11 @@ TEXTS: dict[str, dict[str, str]] = {
               "and is it ethically desirable? If not: do not use it, or which change do you require?"},
     "dilemma.label_bias.title": {"nl": "Scheve labels uit het verleden", "en": "Skewed labels from the past"},
     "dilemma.label_bias.text": {
-        "nl": "De labels waarop het model leerde komen uit onderzoeken die sommige groepen vaker troffen: {evidence}. "
+        "nl": "De labels waarop het model leerde komen uit onderzoeken die sommige groepen vaker troffen: {findings}. "
               "Aanvaardt de commissie een model dat op deze labels is getraind, en onder welke voorwaarden "
               "(bijvoorbeeld alleen leren van de aselecte steekproef)?",
         "en": "The labels the model learned from come from investigations that hit some groups more often: "
-              "{evidence}. Does the committee accept a model trained on these labels, and on what terms (for "
+              "{findings}. Does the committee accept a model trained on these labels, and on what terms (for "
               "example learning only from the random sample)?"},
     "dilemma.proxies.title": {"nl": "Kenmerken die voor beschermde gronden staan",
                               "en": "Features that stand in for protected grounds"},
@@ -360,11 +360,11 @@ TEXTS: dict[str, dict[str, str]] = {
               "they are a legitimate signal in themselves, or must they go, at a loss of detection?"},
     "dilemma.impossibility.title": {"nl": "Niet alles tegelijk gelijk", "en": "Not everything equal at once"},
     "dilemma.impossibility.text": {
-        "nl": "De basisfrequenties verschillen tussen groepen ({evidence}). Dan kan een score niet tegelijk binnen "
+        "nl": "De basisfrequenties verschillen tussen groepen ({findings}). Dan kan een score niet tegelijk binnen "
               "elke groep even goed gekalibreerd zijn én gelijke foutkansen geven. Welke eigenschap weegt voor de "
               "commissie zwaarder: gelijke kans op onterechte selectie, of een score die voor iedereen hetzelfde "
               "betekent?",
-        "en": "Base rates differ between groups ({evidence}). A score then cannot both be equally well calibrated "
+        "en": "Base rates differ between groups ({findings}). A score then cannot both be equally well calibrated "
               "within every group and give equal error rates. Which weighs more for the committee: an equal chance "
               "of wrongful selection, or a score that means the same for everyone?"},
     "dilemma.tradeoff.title": {"nl": "Wat gelijkheid kost", "en": "What equality costs"},

@@ -1,1 +1,1 @@
-"""Fairness audit: proxies, group disparities and unsupervised bias search."""
+"""Fairness audit: group metrics at the selection cut-off, disparities and verdicts, on any scored table."""

@@ -40,7 +40,8 @@ def disparity_dilemmas(disparities: pd.DataFrame, language: Language) -> list[di
                           & disparities["metric"].isin(WRONGFUL_METRICS)]
     out = []
     for attribute, rows in flagged.groupby("attribute", sort=True):
-        worst = rows.iloc[np.argmax(np.abs(np.log(rows["ratio"].to_numpy(dtype=float))))]
+        ratios = np.clip(np.nan_to_num(rows["ratio"].to_numpy(dtype=float), nan=1.0), 1e-6, 1e6)
+        worst = rows.iloc[int(np.argmax(np.abs(np.log(ratios))))]
         evidence = {k: (float(worst[k]) if isinstance(worst[k], (int, float, np.floating)) else str(worst[k]))
                     for k in ("attribute", "group", "reference", "metric", "ratio", "ratio_lo", "ratio_hi", "verdict")}
         out.append(_dilemma("disparity", language, evidence, attribute=attribute, group=worst["group"],
@@ -54,12 +55,14 @@ def label_bias_dilemma(routes: Mapping | None, gaps: pd.DataFrame | None, attrib
     """Over-selection visible in the random sample, or observed rates that stray from the truth unevenly."""
     parts, evidence = [], {"attribute": attribute}
     if routes and routes.get("available"):
-        over = [g for g in routes["groups"] if g["over_selected"]]
+        over = [g for g in routes["groups"] if g.get("over_selected")]
         if over:
             evidence["over_selected"] = [{k: g[k] for k in ("group", "share_random", "share_risk_selected")}
                                          for g in over]
             parts += [f"'{g['group']}' {100 * g['share_risk_selected']:.0f}% vs {100 * g['share_random']:.0f}%"
                       for g in over]
+    if gaps is not None and "gap" in gaps:
+        gaps = gaps.dropna(subset=["gap"])
     if gaps is not None and len(gaps) > 1:
         spread = float(gaps["gap"].max() - gaps["gap"].min())
         if spread > 0.02:
@@ -68,7 +71,7 @@ def label_bias_dilemma(routes: Mapping | None, gaps: pd.DataFrame | None, attrib
             parts.append(f"'{top['group']}' {100 * top['observed_rate']:.1f}% vs {100 * top['true_rate']:.1f}%")
     if not parts:
         return []
-    return [_dilemma("label_bias", language, evidence, evidence="; ".join(parts))]
+    return [_dilemma("label_bias", language, evidence, findings="; ".join(parts))]
 
 
 def proxy_dilemma(proxies: pd.DataFrame | None, language: Language) -> list[dict]:
@@ -86,7 +89,7 @@ def impossibility_dilemma(impossible: Mapping | None, language: Language) -> lis
         return []
     rates = impossible.get("base_rates", {})
     evidence = ", ".join(f"{g} {100 * r:.1f}%" for g, r in rates.items())
-    return [_dilemma("impossibility", language, dict(impossible), evidence=evidence)]
+    return [_dilemma("impossibility", language, dict(impossible), findings=evidence)]
 
 
 def tradeoff_dilemma(frontier: pd.DataFrame | None, language: Language) -> list[dict]:

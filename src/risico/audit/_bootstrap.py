@@ -1,0 +1,305 @@
+"""Vectorised stratified bootstrap for the audit: random streams, resampled counts, metrics, intervals.
+
+Everything here works on counts, never on rows. A group's confusion matrix is
+four cells in the order ``(tn, fn, fp, tp)`` (cell index ``2 * selected +
+label``); a bootstrap replicate of the group is a multinomial draw of ``n``
+persons over those cells with the observed cell shares. Score-based metrics
+(AUC, calibration) use the same idea on the group's (score bin, label) cells.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from statistics import NormalDist
+
+import numpy as np
+
+__all__ = [
+    "CELLS",
+    "CONFUSION_METRICS",
+    "MIN_TAIL",
+    "ScoreBins",
+    "score_resamples",
+    "judge",
+    "safe_ratio",
+    "stream",
+    "resample_counts",
+    "confusion_metrics",
+    "auc_from_bins",
+    "exact_auc",
+    "percentile",
+    "holm_alphas",
+    "lognormal_interval",
+    "outside_share",
+]
+
+logger = logging.getLogger(__name__)
+
+CELLS = ("tn", "fn", "fp", "tp")
+MIN_TAIL = 5
+"""Replicates expected beyond each bound for a percentile interval; fewer and ratios use the log-normal form."""
+_TN, _FN, _FP, _TP = range(4)
+
+
+def safe_ratio(num: np.ndarray, den: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """``scale * num / den`` as floats, NaN wherever the denominator is zero."""
+    num = np.asarray(num, dtype=float)
+    den = np.asarray(den, dtype=float)
+    out = np.full(np.broadcast_shapes(num.shape, den.shape), np.nan)
+    np.divide(scale * num, den, out=out, where=den != 0)
+    return out
+
+
+def _n(c: np.ndarray) -> np.ndarray:
+    return c.sum(axis=-1)
+
+
+CONFUSION_METRICS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "base_rate": lambda c: safe_ratio(c[..., _FN] + c[..., _TP], _n(c)),
+    "selection_rate": lambda c: safe_ratio(c[..., _FP] + c[..., _TP], _n(c)),
+    "fpr": lambda c: safe_ratio(c[..., _FP], c[..., _FP] + c[..., _TN]),
+    "fnr": lambda c: safe_ratio(c[..., _FN], c[..., _FN] + c[..., _TP]),
+    "ppv": lambda c: safe_ratio(c[..., _TP], c[..., _TP] + c[..., _FP]),
+    "fdr": lambda c: safe_ratio(c[..., _FP], c[..., _TP] + c[..., _FP]),
+    "fp_burden": lambda c: safe_ratio(c[..., _FP], _n(c), scale=1000.0),
+}
+"""Metric name -> function of a ``(..., 4)`` count array; NaN where a denominator is zero."""
+
+
+def confusion_metrics(counts: np.ndarray) -> dict[str, np.ndarray]:
+    """Every confusion-matrix metric of a ``(..., 4)`` array of ``(tn, fn, fp, tp)`` counts."""
+    return {name: fn(counts) for name, fn in CONFUSION_METRICS.items()}
+
+
+def stream(seed: int, *names: str) -> np.random.Generator:
+    """An independent random stream for one group and purpose, the same whatever the group order.
+
+    The names are hashed into the ``spawn_key`` of a :class:`numpy.random.SeedSequence`
+    (what ``SeedSequence(seed).spawn`` does with a counter), so a group's
+    resamples depend only on the seed and the group's own name.
+    """
+    digest = hashlib.blake2b("\x1f".join(names).encode("utf-8"), digest_size=16).digest()
+    key = tuple(int.from_bytes(digest[i:i + 4], "little") for i in range(0, 16, 4))
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
+
+
+def resample_counts(counts: np.ndarray, n_boot: int, rng: np.random.Generator, prior: float = 0.0) -> np.ndarray:
+    """``n_boot`` multinomial redraws of a group's cell counts, shape ``(n_boot, cells)``.
+
+    The group size is fixed (stratified bootstrap). With ``prior = 0`` the cell
+    shares are the observed ones; with ``prior > 0`` each replicate is
+    ``n * Dirichlet(counts + prior)`` (the Bayesian bootstrap with a
+    Jeffreys-style prior; expected counts, so not integers), so a cell
+    observed empty still varies and a small group never gets a zero-width
+    interval. A group of size 0 gives all-zero replicates.
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    n = int(counts.sum())
+    if n == 0:
+        return np.zeros((n_boot, counts.size), dtype=np.int64)
+    if prior > 0:
+        return n * rng.dirichlet(counts + prior, size=n_boot)
+    return rng.multinomial(n, counts / n, size=n_boot)
+
+
+def auc_from_bins(pos: np.ndarray, neg: np.ndarray) -> np.ndarray:
+    """Mann-Whitney AUC from counts per score bin (ascending), ties within a bin counting 1/2.
+
+    ``pos`` and ``neg`` have shape ``(..., bins)``; NaN where a class is absent.
+    """
+    pos = np.asarray(pos, dtype=float)
+    neg = np.asarray(neg, dtype=float)
+    below = np.cumsum(neg, axis=-1) - neg
+    wins = (pos * (below + 0.5 * neg)).sum(axis=-1)
+    return safe_ratio(wins, pos.sum(axis=-1) * neg.sum(axis=-1))
+
+
+def exact_auc(score: np.ndarray, label: np.ndarray, codes: np.ndarray, n_groups: int,
+              order: np.ndarray) -> np.ndarray:
+    """Within-group ROC AUC (Mann-Whitney, ties 1/2) for every group code at once.
+
+    ``order`` is a stable ascending argsort of ``score``; rows are re-sorted by
+    group with a stable sort, so each group's scores stay ascending.
+    """
+    by_group = order[np.argsort(codes[order], kind="stable")]
+    g = codes[by_group]
+    s = score[by_group]
+    y = label[by_group].astype(float)
+    if g.size == 0:
+        return np.full(n_groups, np.nan)
+    new_block = np.r_[True, (g[1:] != g[:-1]) | (s[1:] != s[:-1])]
+    block = np.cumsum(new_block) - 1
+    pos = np.bincount(block, weights=y)
+    neg = np.bincount(block, weights=1.0 - y)
+    block_group = g[new_block]
+    below_all = np.cumsum(neg) - neg
+    first = np.r_[True, block_group[1:] != block_group[:-1]]
+    offset = np.repeat(below_all[first], np.diff(np.r_[np.flatnonzero(first), block_group.size]))
+    wins = np.bincount(block_group, weights=pos * (below_all - offset + 0.5 * neg), minlength=n_groups)
+    n_pos = np.bincount(block_group, weights=pos, minlength=n_groups)
+    n_neg = np.bincount(block_group, weights=neg, minlength=n_groups)
+    return safe_ratio(wins, n_pos * n_neg)
+
+
+def percentile(replicates: np.ndarray, q: np.ndarray | float) -> np.ndarray:
+    """Column-wise quantile ``q`` of ``(n_boot, k)`` replicates, ignoring NaN, linear interpolation.
+
+    Matches ``np.nanquantile`` (default method) on finite values and also
+    handles infinite replicates (a ratio over a zero reference). ``q`` may
+    differ per column. A column without defined replicates gives NaN.
+    """
+    x = np.sort(np.asarray(replicates, dtype=float), axis=0)  # NaN sorts last
+    k = (~np.isnan(x)).sum(axis=0)
+    q = np.broadcast_to(np.asarray(q, dtype=float), k.shape)
+    k = np.where(np.isnan(q), 0, k)
+    pos = np.nan_to_num(q) * np.maximum(k - 1, 0)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, np.maximum(k - 1, 0))
+    frac = pos - lo
+    cols = np.arange(x.shape[1])
+    a, b = x[lo, cols], x[hi, cols]
+    with np.errstate(invalid="ignore"):
+        out = np.where((frac == 0) | (a == b), a, a + frac * (b - a))
+    return np.where(k > 0, out, np.nan)
+
+
+def outside_share(replicates: np.ndarray, band: tuple[float, float]) -> np.ndarray:
+    """Two-sided tail share that the interval lies wholly outside ``band`` (a p-value-like number).
+
+    ``2 * min(share <= upper edge, share >= lower edge)`` over the defined
+    replicates, capped at 1: small when nearly all replicates sit beyond one edge.
+    """
+    x = np.asarray(replicates, dtype=float)
+    ok = ~np.isnan(x)
+    k = ok.sum(axis=0)
+    below_hi = safe_ratio(((x <= band[1]) & ok).sum(axis=0), k)
+    above_lo = safe_ratio(((x >= band[0]) & ok).sum(axis=0), k)
+    return np.minimum(1.0, 2.0 * np.minimum(below_hi, above_lo))
+
+
+def lognormal_interval(point: np.ndarray, replicates: np.ndarray, alpha: np.ndarray,
+                       band: tuple[float, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Normal interval on the log scale: ``exp(log(point) +- z * sd(log replicates))``.
+
+    Used for ratios when the corrected tail is too small for the replicates to
+    resolve. Returns ``(lo, hi, p_outside)``, all NaN for a column where the
+    point or a defined replicate is 0 or infinite (no finite log).
+    """
+    x = np.asarray(replicates, dtype=float)
+    defined = ~np.isnan(x)
+    k = defined.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        logs = np.log(np.where(defined, x, 1.0))
+        centre = np.log(np.asarray(point, dtype=float))
+        usable = np.isfinite(logs).all(axis=0) & (k >= 2) & np.isfinite(centre)
+        logs = np.where(usable & defined, logs, 0.0)
+        mean = logs.sum(axis=0) / np.maximum(k, 1)
+        sd = np.sqrt(np.where(defined, (logs - mean) ** 2, 0.0).sum(axis=0) / np.maximum(k - 1, 1))
+        sd = np.where(usable, sd, np.nan)
+        centre = np.where(usable, centre, np.nan)
+        z = _normal_quantile(1.0 - np.broadcast_to(np.asarray(alpha, dtype=float), sd.shape) / 2.0)
+        lo, hi = np.exp(centre - z * sd), np.exp(centre + z * sd)
+        above = _normal_cdf((np.log(band[1]) - centre) / sd)
+        below = _normal_cdf((centre - np.log(band[0])) / sd)
+    return lo, hi, np.minimum(1.0, 2.0 * np.minimum(above, below))
+
+
+_NORMAL = NormalDist()
+_normal_quantile = np.vectorize(lambda q: _NORMAL.inv_cdf(q) if 0.0 < q < 1.0 else np.nan, otypes=[float])
+_normal_cdf = np.vectorize(lambda v: _NORMAL.cdf(v) if not np.isnan(v) else np.nan, otypes=[float])
+
+
+def holm_alphas(p: np.ndarray, alpha: float) -> np.ndarray:
+    """Per-test level of Holm's step-down procedure, consistent with its decisions.
+
+    The i-th smallest p-value (0-based) is tested at ``alpha / (m - i)`` until
+    the first one that is not rejected; that level then applies to every
+    remaining test, so an interval at ``1 - level`` lies outside the band
+    exactly for the rejected tests. NaN p-values are tested last.
+    """
+    p = np.asarray(p, dtype=float)
+    m = p.size
+    if m == 0:
+        return np.empty(0)
+    order = np.argsort(np.where(np.isnan(p), np.inf, p), kind="stable")
+    levels = alpha / (m - np.arange(m))
+    rejected = p[order] < levels
+    stop = int(np.argmin(rejected)) if not rejected.all() else m
+    out = np.empty(m)
+    out[order] = np.where(np.arange(m) < stop, levels, levels[min(stop, m - 1)])
+    return out
+
+
+class ScoreBins:
+    """Score order, quantile bins and per-row (bin, label) cell of a whole table, for AUC and calibration."""
+
+    def __init__(self, score: np.ndarray, label: np.ndarray, bins: int) -> None:
+        self.score, self.label = score, label
+        self.order = np.argsort(score, kind="stable")
+        edges = np.unique(np.quantile(score, np.linspace(0, 1, bins + 1)[1:-1])) if score.size else np.empty(0)
+        self.n_bins = edges.size + 1
+        self.cell = 2 * np.searchsorted(edges, score, side="right") + label  # (bin, label) flattened
+
+    def per_group(self, codes: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Exact AUC per group, and counts and score sums per (bin, label) cell, shape ``(groups, 2 * bins)``."""
+        width = 2 * self.n_bins
+        index = codes * width + self.cell
+        counts = np.bincount(index, minlength=n_groups * width).reshape(n_groups, width)
+        sums = np.bincount(index, weights=self.score, minlength=n_groups * width).astype(float)
+        auc = exact_auc(self.score, self.label, codes, n_groups, self.order)
+        return auc, counts, sums.reshape(n_groups, width)
+
+
+def score_resamples(cells: np.ndarray, sums: np.ndarray, n_boot: int,
+                    streams: Sequence[np.random.Generator]) -> tuple[np.ndarray, np.ndarray]:
+    """Binned AUC and calibration of ``n_boot`` resamples per group, each shape ``(n_boot, groups)``.
+
+    A resample redraws the group's persons over its (bin, label) cells; a
+    cell's persons keep the cell's observed mean score.
+    """
+    cell_mean = np.divide(sums, cells, out=np.zeros_like(sums), where=cells > 0)
+    auc = np.empty((n_boot, len(streams)))
+    calibration = np.empty((n_boot, len(streams)))
+    for j, rng in enumerate(streams):
+        draw = resample_counts(cells[j], n_boot, rng)
+        auc[:, j] = auc_from_bins(draw[:, 1::2], draw[:, 0::2])
+        calibration[:, j] = safe_ratio(draw @ cell_mean[j], draw[:, 1::2].sum(axis=1))
+    return auc, calibration
+
+
+def judge(ratio: np.ndarray, replicates: np.ndarray, tested: np.ndarray, *, confidence: float,
+          correction: str, band: tuple[float, float]) -> dict[str, np.ndarray]:
+    """Corrected ratio intervals and verdicts for all disparity rows at once.
+
+    ``m`` = the number of tested rows. Bonferroni tests each at ``alpha / m``,
+    Holm at its step-down level (:func:`holm_alphas` on the tail shares),
+    none at ``alpha``. The interval is the percentile interval of the ratio
+    resamples, or the log-normal form when fewer than :data:`MIN_TAIL`
+    resamples are expected beyond a bound. The verdict compares the interval
+    with the band: ``fail`` wholly outside, ``pass`` wholly inside, else
+    ``review``; untested rows and rows without an interval ``not_assessed``.
+    """
+    n_boot = replicates.shape[0]
+    m = int(tested.sum())
+    alpha = 1.0 - confidence
+    smallest = alpha if correction == "none" else alpha / max(m, 1)
+    _, _, normal_p = lognormal_interval(ratio, replicates, np.full(ratio.size, smallest), band)
+    lognormal = tested & ~np.isnan(normal_p) & (n_boot * smallest / 2 < MIN_TAIL)
+    if lognormal.any():
+        logger.info("%d of %d disparity intervals use the log-normal form: a percentile interval at level %.6f "
+                    "needs n_boot >= %d", int(lognormal.sum()), m, 1 - smallest, int(np.ceil(2 * MIN_TAIL / smallest)))
+    tail_p = np.where(lognormal, normal_p, outside_share(replicates, band))
+    level = np.full(ratio.size, np.nan)
+    level[tested] = holm_alphas(tail_p[tested], alpha) if correction == "holm" else smallest
+    normal_lo, normal_hi, _ = lognormal_interval(ratio, replicates, level, band)
+    lo = np.where(lognormal, normal_lo, percentile(replicates, level / 2))
+    hi = np.where(lognormal, normal_hi, percentile(replicates, 1 - level / 2))
+    lo, hi = np.where(tested, lo, np.nan), np.where(tested, hi, np.nan)
+    assessed = tested & ~np.isnan(lo) & ~np.isnan(hi)
+    verdict = np.select([~assessed, (lo > band[1]) | (hi < band[0]), (lo >= band[0]) & (hi <= band[1])],
+                        ["not_assessed", "fail", "pass"], default="review")
+    return {"ratio_lo": lo, "ratio_hi": hi, "level": np.where(tested, 1 - level, np.nan),
+            "tail_p": np.where(tested, tail_p, np.nan), "verdict": verdict,
+            "interval": np.where(tested, np.where(lognormal, "lognormal", "percentile"), "")}

@@ -1,0 +1,134 @@
+"""The ethics committee's report: one self-contained, printable HTML page, Dutch by default.
+
+The first screen is the summary a non-specialist reads in five minutes: the
+verdict (never "fair"), the few numbers that matter, and the dilemmas as
+questions. Then the detail: tables with intervals, the funnel, proxies,
+trade-offs, feedback, clusters, periods, and the method and its limits.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from risico.audit.run import summary_numbers
+from risico.htmlpage import esc, page, table
+from risico.texts import Language, text
+
+__all__ = ["render_report"]
+
+
+def _pct(value: Any) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+def _n(value: Any, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def render_report(result: Mapping, *, language: Language, figures: Sequence[Path] = (),
+                  extra_sections: Sequence[tuple[str, str]] = ()) -> str:
+    """``extra_sections``: (title, trusted HTML) pairs from the pipeline stage (proxies, trade-offs, ...)."""
+    lang = language
+    t = lambda key, **kw: text(key, lang, **kw)  # noqa: E731
+    p = result["params"]
+    verdict = result["verdict"]
+    numbers = summary_numbers(result)
+    parts = [
+        f"<h2>{esc(t('audit.summary'))}</h2>",
+        f"<p class='banner {'fail' if verdict == 'not_ready' else 'pass'}'><strong>"
+        f"{esc(t('audit.verdict.' + verdict))}</strong><br>{esc(t('audit.verdict_note'))}</p>",
+        f"<h3>{esc(t('audit.key_numbers'))}</h3>",
+        table(["", ""], [[esc("n"), f"{numbers['n']:,}"], [esc("selected"), f"{numbers['selected']:,}"],
+                         [esc("precision"), _pct(numbers["precision"])]]),
+    ]
+    if numbers["worst"]:
+        parts.append(table([t("col.attribute"), t("col.group"), "ref", t("col.metric"), "ratio", "95%", "verdict"],
+                           [[esc(d["attribute"]), esc(d["group"]), esc(d["reference"]), esc(d["metric"]),
+                             _n(d["ratio"]), f"{_n(d['ci'][0])}-{_n(d['ci'][1])}",
+                             f"<span class='{'fail' if d['verdict'] == 'fail' else ''}'>{esc(d['verdict'])}</span>"]
+                            for d in numbers["worst"]], text_columns=(0, 1, 2, 3, 6)))
+    parts.append(f"<h3>{esc(t('audit.dilemmas'))}</h3>")
+    if result["dilemmas"]:
+        parts.append("<ol>" + "".join(f"<li><strong>{esc(d['title'])}</strong><br>{esc(d['text'])}</li>"
+                                      for d in result["dilemmas"]) + "</ol>")
+    else:
+        parts.append(f"<p>{esc(t('validation.none'))}</p>")
+    parts.append(f"<h2 style='page-break-before:always'>{esc(t('audit.detail'))}</h2>")
+    parts += [f"<h3>{esc(t('audit.groups'))}</h3>", _groups_html(result, lang)]
+    parts += [f"<h3>{esc(t('audit.disparities'))}</h3>", _disparities_html(result, lang)]
+    parts += [f"<h3>{esc(t('audit.funnel'))}</h3>", _funnel_html(result, lang)]
+    for title, body in extra_sections:
+        parts += [f"<h3>{esc(title)}</h3>", body]
+    for figure in figures:
+        data = base64.b64encode(Path(figure).read_bytes()).decode("ascii")
+        parts.append(f"<figure><img alt='{esc(Path(figure).stem)}' style='max-width:100%' "
+                     f"src='data:image/png;base64,{data}'></figure>")
+    parts += [f"<h3>{esc(t('audit.method'))}</h3>",
+              f"<p>{esc(t('audit.method_text', k=result['selection']['top_k'] or result['selection']['selected'], n_boot=p['n_boot'], correction=p['correction'], low=p['tolerance'][0], high=p['tolerance'][1], min_size=p['min_group_size']))}</p>"]
+    return page(t("audit.title"), lang, parts)
+
+
+def _groups_html(result: Mapping, lang: Language) -> str:
+    metrics = ("selection_rate", "fpr", "fnr", "ppv", "fp_burden", "auc")
+    rows = []
+    for g in result["groups"]:
+        if g["suppressed"]:
+            note = text("audit.suppressed", lang, min_size=result["params"]["min_group_size"])
+            rows.append([esc(g["attribute"]), esc(g["group"]), esc(note)] + [""] * len(metrics))
+            continue
+        cells = [esc(g["attribute"]), esc(g["group"]), f"{g['n']:,}"]
+        for m in metrics:
+            lo, hi = g["ci"][m]
+            value = g[m]
+            fmt = (lambda v: _n(v, 1)) if m == "fp_burden" else (lambda v: _n(v, 3))
+            cells.append("-" if value is None else f"{fmt(value)} <small>({fmt(lo)}-{fmt(hi)})</small>")
+        rows.append(cells)
+    return table([text("col.attribute", lang), text("col.group", lang), "n", *metrics], rows, text_columns=(0, 1))
+
+
+def _disparities_html(result: Mapping, lang: Language) -> str:
+    order = {"fail": 0, "review": 1, "pass": 2, "not_assessed": 3}
+    rows = sorted((d for d in result["disparities"] if not d.get("suppressed")),
+                  key=lambda d: (order.get(d["verdict"], 4), d["attribute"], d["group"], d["metric"]))
+    return table([text("col.attribute", lang), text("col.group", lang), "ref", text("col.metric", lang), "ratio",
+                  "95%", "verdict"],
+                 [[esc(d["attribute"]), esc(d["group"]), esc(d["reference"]), esc(d["metric"]), _n(d["ratio"]),
+                   f"{_n(d['ci'][0])}-{_n(d['ci'][1])}",
+                   f"<span class='{'fail' if d['verdict'] == 'fail' else ''}'>{esc(d['verdict'])}</span>"]
+                  for d in rows[:60]], text_columns=(0, 1, 2, 3, 6))
+
+
+def _funnel_html(result: Mapping, lang: Language) -> str:
+    parts = []
+    for attribute, entry in result["funnel"].items():
+        parts.append(f"<h4>{esc(attribute)}</h4>")
+        rows = []
+        for r in entry["stages"]:
+            if r["suppressed"]:
+                rows.append([esc(r["group"]), esc(text("audit.suppressed", lang,
+                                                       min_size=result["params"]["min_group_size"])), "", ""])
+            else:
+                rows.append([esc(r["group"]), _pct(r["population_share"]), _pct(r.get("selected_share")),
+                             _pct(r.get("found_share"))])
+        parts.append(table([text("col.group", lang), "population", "selected", "found"], rows))
+        routes = entry.get("routes")
+        if routes and routes.get("available"):
+            hr = routes["hit_rates"]
+            parts.append(f"<p>{esc(text('audit.routes', lang))}: random {_pct(hr['random']['hit_rate'])} "
+                         f"(n={hr['random']['n']:,}), risk {_pct(hr['risk_selected']['hit_rate'])} "
+                         f"(n={hr['risk_selected']['n']:,})</p>")
+            parts.append(table([text("col.group", lang), "random", "risk", ""],
+                               [[esc(g["group"]), _pct(g["share_random"]), _pct(g["share_risk_selected"]),
+                                 "over" if g["over_selected"] else ("under" if g["under_selected"] else "")]
+                                for g in routes["groups"] if not g.get("suppressed")]))
+        if entry.get("truth_gap"):
+            parts.append(f"<p>{esc(text('audit.truth_gap', lang))}</p>")
+            parts.append(table([text("col.group", lang), text("col.observed", lang), text("col.truth", lang),
+                                text("col.gap", lang)],
+                               [[esc(r["group"]), _pct(r["observed_rate"]), _pct(r["true_rate"]), _pct(r["gap"])]
+                                for r in entry["truth_gap"] if not r["suppressed"]]))
+    return "".join(parts)
+

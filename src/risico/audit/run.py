@@ -1,0 +1,156 @@
+"""One audit: a scored table in; group metrics, disparities, funnel, dilemmas and a verdict out.
+
+Used by ``python -m risico audit-scores`` on any scored table, and by the
+pipeline's ``audit`` stage, which adds proxies, trade-offs, the feedback
+simulation, bias clusters and the comparison between periods.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from risico.audit import dilemmas as dl
+from risico.audit.engine import AuditParams, disparity_table, group_table, select
+from risico.audit.funnel import funnel_table, route_comparison, truth_gap
+from risico.audit.io import ScoredTable
+from risico.texts import Language
+
+__all__ = ["audit_table", "public_groups", "public_disparities", "GROUP_METRICS"]
+
+GROUP_METRICS = ("base_rate", "selection_rate", "fpr", "fnr", "ppv", "fdr", "fp_burden", "auc", "calibration")
+
+
+def _reference(groups: pd.DataFrame, reference: str | None) -> dict[str, str] | None:
+    """``--reference GROUP`` applies to every attribute that has a group of that name."""
+    if reference is None:
+        return None
+    chosen = groups.loc[(groups["group"] == reference) & ~groups["suppressed"], "attribute"]
+    return {attribute: reference for attribute in chosen}
+
+
+def audit_table(table: ScoredTable, params: AuditParams, *, top_k: int | None, threshold: float | None,
+                reference: str | None = None, random_value: str | None = None,
+                language: Language = "nl") -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """The audit of one scored table; returns (audit dict, group table, disparity table)."""
+    selected = select(table.score, top_k=top_k, threshold=threshold)
+    groups = group_table(selected, table.label, table.sensitive, params, score=table.score)
+    disparities = disparity_table(groups, params, reference=_reference(groups, reference))
+    result: dict[str, Any] = {
+        "n": int(len(table.score)),
+        "selection": {"rule": "top_k" if top_k is not None else "threshold", "top_k": top_k,
+                      "threshold": threshold, "selected": int(selected.sum()),
+                      "selection_rate": _num(selected.mean()),
+                      "precision": _num(table.label[selected].mean()) if selected.any() else None},
+        "groups": public_groups(groups),
+        "disparities": public_disparities(disparities),
+        "funnel": _funnel(table, selected, random_value, params),
+    }
+    found = dl.disparity_dilemmas(disparities, language)
+    found += dl.suppressed_dilemma(groups, params.min_group_size, language)
+    for attribute in table.sensitive.columns:
+        gap = pd.DataFrame(result["funnel"][attribute]["truth_gap"]) if table.truth is not None else None
+        found += dl.label_bias_dilemma(result["funnel"][attribute].get("routes"), gap, attribute, language)
+    result["dilemmas"] = found
+    result["verdict"] = dl.verdict(disparities, found)
+    result["params"] = {"min_group_size": params.min_group_size, "n_boot": params.n_boot, "seed": params.seed,
+                        "confidence": params.confidence, "tolerance": list(params.tolerance),
+                        "max_depth": params.max_depth, "correction": params.correction}
+    return result, groups, disparities
+
+
+def _funnel(table: ScoredTable, selected: np.ndarray, random_value: str | None, params: AuditParams) -> dict:
+    out = {}
+    for attribute in table.sensitive.columns:
+        group = table.sensitive[attribute]
+        entry: dict[str, Any] = {"stages": _suppress_rows(funnel_table(group, selected, table.label),
+                                                          "population_count", params.min_group_size)}
+        if table.route is not None and random_value is not None:
+            routes = route_comparison(group, table.route, random_value, table.label)
+            if routes.get("available"):
+                routes["groups"] = [g if g["n_random"] + g["n_risk_selected"] >= params.min_group_size
+                                    else {"group": g["group"], "suppressed": True} for g in routes["groups"]]
+            entry["routes"] = routes
+        if table.truth is not None:
+            entry["truth_gap"] = _suppress_rows(truth_gap(group, table.label, table.truth), "n",
+                                                params.min_group_size)
+        out[attribute] = entry
+    return out
+
+
+def _suppress_rows(frame: pd.DataFrame, size_column: str, min_size: int) -> list[dict]:
+    """Rows as dicts; groups under ``min_size`` keep only their name and ``suppressed: true``."""
+    rows = []
+    for record in frame.to_dict("records"):
+        if record[size_column] < min_size:
+            rows.append({"group": record["group"], "suppressed": True})
+        else:
+            rows.append({k: _plain(v) for k, v in record.items()} | {"suppressed": False})
+    return rows
+
+
+def public_groups(groups: pd.DataFrame) -> list[dict]:
+    """Group rows for export: intervals under ``ci``; suppressed groups without any number."""
+    rows = []
+    for record in groups.to_dict("records"):
+        base = {"attribute": record["attribute"], "group": record["group"], "suppressed": bool(record["suppressed"])}
+        if record["suppressed"]:
+            rows.append(base)
+            continue
+        base["n"] = int(record["n"])
+        base.update({m: _plain(record[m]) for m in GROUP_METRICS})
+        base["ci"] = {m: [_plain(record[f"{m}_lo"]), _plain(record[f"{m}_hi"])] for m in GROUP_METRICS}
+        rows.append(base)
+    return rows
+
+
+def public_disparities(disparities: pd.DataFrame) -> list[dict]:
+    """Disparity rows for export; rows involving a suppressed group keep no numbers."""
+    rows = []
+    for record in disparities.to_dict("records"):
+        base = {"attribute": record["attribute"], "group": record["group"], "reference": record["reference"],
+                "metric": record["metric"], "verdict": record["verdict"]}
+        if record.get("suppressed"):
+            rows.append(base | {"suppressed": True})
+            continue
+        base.update(ratio=_plain(record["ratio"]), difference=_plain(record["difference"]),
+                    ci=[_plain(record["ratio_lo"]), _plain(record["ratio_hi"])], direction=int(record["direction"]),
+                    suppressed=False)
+        rows.append(base)
+    return rows
+
+
+def by_group_csv(groups: pd.DataFrame, min_size: int) -> pd.DataFrame:
+    """The group table for ``by_group.csv``: suppressed rows keep their name and a note, no numbers."""
+    columns = ["attribute", "group", "n"] + [c for m in GROUP_METRICS for c in (m, f"{m}_lo", f"{m}_hi")]
+    out = groups[columns + ["suppressed"]].copy()
+    numbers = [c for c in columns if c not in ("attribute", "group")]
+    out[numbers] = out[numbers].astype(float).mask(out["suppressed"])
+    out["note"] = np.where(out["suppressed"], f"suppressed (n < {min_size})", "")
+    return out
+
+
+def _num(value: float) -> float | None:
+    return None if value is None or not math.isfinite(float(value)) else round(float(value), 6)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return _num(value)
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    return value
+
+
+def summary_numbers(result: Mapping) -> dict:
+    """The few numbers for the first page."""
+    worst = [d for d in result["disparities"] if d["verdict"] in ("fail", "review") and not d.get("suppressed")]
+    worst.sort(key=lambda d: -abs(math.log(d["ratio"])) if d.get("ratio") else 0)
+    return {"n": result["n"], "selected": result["selection"]["selected"],
+            "precision": result["selection"]["precision"], "worst": worst[:5]}
