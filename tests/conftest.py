@@ -83,3 +83,14 @@ def pipeline_project(tmp_path_factory) -> Path:
     root = small_project(tmp_path_factory.mktemp("pipeline"), 8000)
     run_stages(root)
     return root
+
+
+@pytest.fixture(scope="session")
+def fair_pipeline_project(tmp_path_factory) -> Path:
+    """Like ``pipeline_project`` but generated with ``generate.fair_world: true``."""
+    root = small_project(tmp_path_factory.mktemp("fair"), 12000)
+    params = yaml.safe_load((root / "params.yaml").read_text(encoding="utf-8"))
+    params = set_key(set_key(params, "generate.fair_world", True), "train.families", ["ebm", "scorecard"])
+    (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
+    run_stages(root)
+    return root

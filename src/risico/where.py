@@ -39,8 +39,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> None:
     base = args.dvc_yaml.parent
-    outputs = [(stage, path) for stage, path in stage_outputs(args.dvc_yaml)
-               if path.startswith(("reports/", "metrics/")) and (base / path).exists()]
+    outputs = []
+    for stage, path in stage_outputs(args.dvc_yaml):
+        if not path.startswith(("reports/", "metrics/")) or not (base / path).exists():
+            continue
+        if (base / path).is_dir():
+            outputs += [(stage, p.relative_to(base).as_posix()) for p in sorted((base / path).glob("*.html"))]
+        else:
+            outputs.append((stage, path))
     print(text("where.done", args.language))
     for stage, path in outputs:
         print(f"  {stage:<10} {path}")

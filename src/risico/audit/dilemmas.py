@@ -34,9 +34,13 @@ def _f(value: float, digits: int = 2) -> str:
     return "-" if value is None or not np.isfinite(value) else f"{value:.{digits}f}"
 
 
-def disparity_dilemmas(disparities: pd.DataFrame, language: Language) -> list[dict]:
-    """One dilemma per attribute: its worst failing or doubtful wrongful-selection disparity."""
-    flagged = disparities[disparities["verdict"].isin(["fail", "review"])
+def disparity_dilemmas(disparities: pd.DataFrame, language: Language,
+                       tolerance: tuple[float, float] = (0.8, 1.25)) -> list[dict]:
+    """One dilemma per attribute: its worst wrongful-selection disparity that fails, or whose point estimate
+    lies outside the tolerance band while its interval is too wide to be sure (``review``)."""
+    ratio = disparities["ratio"].astype(float)
+    outside = (ratio < tolerance[0]) | (ratio > tolerance[1])
+    flagged = disparities[((disparities["verdict"] == "fail") | ((disparities["verdict"] == "review") & outside))
                           & disparities["metric"].isin(WRONGFUL_METRICS)]
     out = []
     for attribute, rows in flagged.groupby("attribute", sort=True):
@@ -129,7 +133,7 @@ def stage_flip_dilemmas(stages: Mapping[str, pd.DataFrame], language: Language) 
     rows = []
     for stage, table in stages.items():
         clear = table[(table["ratio_lo"] > 1) | (table["ratio_hi"] < 1)]
-        rows.append(clear.assign(stage=stage, sign=np.sign(np.log(clear["ratio"].astype(float)))))
+        rows.append(clear.assign(stage=stage, sign=np.sign(clear["ratio"].astype(float) - 1.0)))
     if not rows:
         return []
     both = pd.concat(rows, ignore_index=True)

@@ -22,6 +22,12 @@ from risico.texts import Language
 
 __all__ = ["audit_table", "public_groups", "public_disparities", "GROUP_METRICS"]
 
+#: Confusion cells whose count drives each disparity metric.
+EVENTS = {"fpr": ("fp",), "fdr": ("fp",), "fp_burden": ("fp",), "selection_rate": ("tp", "fp"), "fnr": ("fn",),
+          "ppv": ("tp",)}
+#: A disparity may only fail when both groups have at least this many of the events behind it.
+MIN_EVENTS = 5
+
 GROUP_METRICS = ("base_rate", "selection_rate", "fpr", "fnr", "ppv", "fdr", "fp_burden", "auc", "calibration")
 
 
@@ -33,13 +39,18 @@ def _reference(groups: pd.DataFrame, reference: str | None) -> dict[str, str] | 
     return {attribute: reference for attribute in chosen}
 
 
-def audit_table(table: ScoredTable, params: AuditParams, *, top_k: int | None, threshold: float | None,
-                reference: str | None = None, random_value: str | None = None,
+def audit_table(table: ScoredTable, params: AuditParams, *, top_k: int | None = None, threshold: float | None = None,
+                selected: np.ndarray | None = None, reference: str | None = None, random_value: str | None = None,
                 language: Language = "nl") -> tuple[dict, pd.DataFrame, pd.DataFrame]:
-    """The audit of one scored table; returns (audit dict, group table, disparity table)."""
-    selected = select(table.score, top_k=top_k, threshold=threshold)
+    """The audit of one scored table; returns (audit dict, group table, disparity table).
+
+    The selection is the top ``top_k``, or ``score >= threshold``, or a mask
+    given as ``selected`` (the pipeline selects per month at capacity).
+    """
+    if selected is None:
+        selected = select(table.score, top_k=top_k, threshold=threshold)
     groups = group_table(selected, table.label, table.sensitive, params, score=table.score)
-    disparities = disparity_table(groups, params, reference=_reference(groups, reference))
+    disparities = require_events(disparity_table(groups, params, reference=_reference(groups, reference)), groups)
     result: dict[str, Any] = {
         "n": int(len(table.score)),
         "selection": {"rule": "top_k" if top_k is not None else "threshold", "top_k": top_k,
@@ -50,7 +61,7 @@ def audit_table(table: ScoredTable, params: AuditParams, *, top_k: int | None, t
         "disparities": public_disparities(disparities),
         "funnel": _funnel(table, selected, random_value, params),
     }
-    found = dl.disparity_dilemmas(disparities, language)
+    found = dl.disparity_dilemmas(disparities, language, params.tolerance)
     found += dl.suppressed_dilemma(groups, params.min_group_size, language)
     for attribute in table.sensitive.columns:
         gap = pd.DataFrame(result["funnel"][attribute]["truth_gap"]) if table.truth is not None else None
@@ -61,6 +72,26 @@ def audit_table(table: ScoredTable, params: AuditParams, *, top_k: int | None, t
                         "confidence": params.confidence, "tolerance": list(params.tolerance),
                         "max_depth": params.max_depth, "correction": params.correction}
     return result, groups, disparities
+
+
+def require_events(disparities: pd.DataFrame, groups: pd.DataFrame, minimum: int = MIN_EVENTS) -> pd.DataFrame:
+    """Downgrade ``fail`` to ``review`` where a group or its reference has fewer than ``minimum`` events.
+
+    A ratio built on a handful of events (say 0 false positives among 40
+    people) swings with a single case; it is a reason to look, not proof of a
+    disparity.
+    """
+    counts = groups.set_index(["attribute", "group"])[["tp", "fp", "fn", "tn"]]
+    out = disparities.copy()
+    for i, row in out.iterrows():
+        cells = EVENTS.get(row["metric"])
+        if row["verdict"] != "fail" or cells is None:
+            continue
+        own = counts.loc[(row["attribute"], row["group"]), list(cells)].sum()
+        ref = counts.loc[(row["attribute"], row["reference"]), list(cells)].sum()
+        if min(own, ref) < minimum:
+            out.at[i, "verdict"] = "review"
+    return out
 
 
 def _funnel(table: ScoredTable, selected: np.ndarray, random_value: str | None, params: AuditParams) -> dict:

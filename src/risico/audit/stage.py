@@ -1,0 +1,299 @@
+"""The pipeline's ``audit`` stage: the selected model's scores, audited before any score is used.
+
+The headline audit is on the test period at the real cut-off (the top
+``worklist.capacity`` applications of each month), against the truth where
+the world knows it (synthetic data) and against the observed labels
+otherwise. Around it: the historical funnel (who was investigated, with what
+result, against the truth), proxies, the trade-off frontier and the
+impossibility, the feedback simulation, bias clusters, and the same audit per
+period with an alarm when a disparity changes direction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from risico.audit import dilemmas as dl
+from risico.audit.clusters import bias_clusters
+from risico.audit.engine import AuditParams
+from risico.audit.feedback import compare_feedback
+from risico.audit.funnel import clopper_pearson
+from risico.audit.io import ScoredTable
+from risico.audit.proxies import proxy_table
+from risico.audit.report import render_report
+from risico.audit.run import audit_table, by_group_csv
+from risico.audit.tradeoffs import frontier_figure, impossibility, tradeoff_frontier
+from risico.describe import age_band
+from risico.errors import RisicoError
+from risico.evaluate.metrics import select_top
+from risico.htmlpage import esc, table
+from risico.io import atomic_dir, write_json
+from risico.params import SectionReader, load_section
+from risico.texts import LANGUAGES, text
+
+log = logging.getLogger(__name__)
+
+HELP = "audit the selected model: group metrics, disparities, funnel, proxies, trade-offs, feedback, dilemmas"
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditStageParams:
+    engine: AuditParams
+    attributes: tuple[str, ...]
+    proxy_threshold_auc: float
+    feedback_rounds: int
+    feedback_random_share: float
+
+
+def parse_audit_params(values: Mapping[str, Any]) -> AuditStageParams:
+    r = SectionReader(values, "audit")
+    engine = AuditParams(min_group_size=r.int("min_group_size", minimum=1), n_boot=r.int("n_boot", minimum=100),
+                         seed=r.int("seed", minimum=0), tolerance=tuple(_pair(r)),
+                         max_depth=r.int("max_depth", 1, 3), correction=r.choice("correction",
+                                                                                ("bonferroni", "holm", "none")))
+    attributes = r.subset("attributes", ("migration_background", "gender", "age_band", "nationality_group"))
+    if len(attributes) < 1:
+        raise r.fail("attributes", "a non-empty list", list(attributes))
+    out = AuditStageParams(engine, attributes, r.float("proxy_threshold_auc", 0.5, 1.0),
+                           r.int("feedback_rounds", 1, 20), r.share("feedback_random_share"))
+    r.finish()
+    return out
+
+
+def _pair(r: SectionReader) -> list[float]:
+    value = r.value("tolerance", "a list [low, high] with 0 < low < 1 < high")
+    if (not isinstance(value, list) or len(value) != 2 or not all(isinstance(v, (int, float)) for v in value)
+            or not 0 < value[0] < 1 < value[1]):
+        raise r.fail("tolerance", "a list [low, high] with 0 < low < 1 < high", value)
+    return [float(v) for v in value]
+
+
+def sensitive_frame(protected: pd.DataFrame, attributes: tuple[str, ...]) -> pd.DataFrame:
+    """The audit's groups: protected columns as text, age as age bands."""
+    columns = {}
+    for attribute in attributes:
+        if attribute == "age_band":
+            columns[attribute] = age_band(protected["age"])
+        else:
+            columns[attribute] = protected[attribute].astype("str")
+    return pd.DataFrame(columns).reset_index(drop=True)
+
+
+def history_funnel(sensitive: pd.DataFrame, labels: pd.DataFrame, truth: np.ndarray | None,
+                   min_size: int) -> dict:
+    """Who was investigated in the past, what was found, and (synthetic) who really violated, per group."""
+    investigated = labels["investigated"].to_numpy(dtype=bool)
+    found = (labels["observed"] == 1).to_numpy()
+    out = {}
+    for attribute in sensitive.columns:
+        rows = []
+        for group, index in sensitive.groupby(attribute).groups.items():
+            idx = np.asarray(index)
+            n = idx.size
+            if n < min_size:
+                rows.append({"group": group, "suppressed": True})
+                continue
+            inv = int(investigated[idx].sum())
+            hits = int(found[idx].sum())
+            lo, hi = clopper_pearson(np.array([inv]), np.array([n]))
+            row = {"group": group, "n": n, "investigated_rate": inv / n, "investigated_ci": [float(lo[0]), float(hi[0])],
+                   "hit_rate": hits / inv if inv else None, "suppressed": False}
+            if truth is not None:
+                t = int(truth[idx].sum())
+                tlo, thi = clopper_pearson(np.array([t]), np.array([n]))
+                row.update(true_rate=t / n, true_ci=[float(tlo[0]), float(thi[0])])
+            rows.append(row)
+        out[attribute] = rows
+    return out
+
+
+def selection_bias_findings(funnel: Mapping[str, list], language: str) -> list[dict]:
+    """A dilemma when a group was investigated clearly more often than others while truly violating no more."""
+    found = []
+    for attribute, rows in funnel.items():
+        shown = [r for r in rows if not r["suppressed"] and "true_rate" in r]
+        if len(shown) < 2:
+            continue
+        low = min(shown, key=lambda r: r["investigated_rate"])
+        for row in shown:
+            ratio = row["investigated_rate"] / low["investigated_rate"] if low["investigated_rate"] else np.inf
+            true_ratio = row["true_rate"] / low["true_rate"] if low["true_rate"] else np.inf
+            separated = row["investigated_ci"][0] > low["investigated_ci"][1]
+            if separated and ratio > 1.25 and ratio > 1.25 * true_ratio:
+                parts = (f"{attribute} '{row['group']}' {100 * row['investigated_rate']:.1f}% "
+                         f"onderzocht vs '{low['group']}' {100 * low['investigated_rate']:.1f}%, werkelijke "
+                         f"overtreding {100 * row['true_rate']:.1f}% vs {100 * low['true_rate']:.1f}%"
+                         if language == "nl" else
+                         f"{attribute} '{row['group']}' {100 * row['investigated_rate']:.1f}% investigated vs "
+                         f"'{low['group']}' {100 * low['investigated_rate']:.1f}%, true violation "
+                         f"{100 * row['true_rate']:.1f}% vs {100 * low['true_rate']:.1f}%")
+                found.append({"id": "label_bias", "title": text("dilemma.label_bias.title", language),
+                              "text": text("dilemma.label_bias.text", language, findings=parts),
+                              "evidence": {"attribute": attribute, "group": row["group"], "reference": low["group"],
+                                           "investigated_ratio": round(ratio, 4), "true_ratio": round(true_ratio, 4)}})
+    return found
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--params", default="params.yaml",
+                        help="params file (sections 'audit', 'train', 'worklist', 'report')")
+    parser.add_argument("--processed", required=True, type=Path, help="folder with X, meta, labels, protected")
+    parser.add_argument("--scores", required=True, type=Path, help="scores from the train stage")
+    parser.add_argument("--truth", type=Path, help="ground truth folder (synthetic world only)")
+    parser.add_argument("--out", required=True, type=Path, help="output folder: report.html, audit.json, by_group.csv")
+    parser.add_argument("--metrics", required=True, type=Path, help="output metrics JSON (key disparities)")
+
+
+def run(args: argparse.Namespace) -> None:
+    params = parse_audit_params(load_section(args.params, "audit"))
+    model = SectionReader(load_section(args.params, "train"), "train").value("model", "a model family")
+    capacity = SectionReader(load_section(args.params, "worklist"), "worklist").int("capacity", minimum=1)
+    language = SectionReader(load_section(args.params, "report"), "report").choice("language", LANGUAGES)
+    scores = pd.read_parquet(args.scores)
+    meta = pd.read_parquet(args.processed / "meta.parquet")
+    labels = pd.read_parquet(args.processed / "labels.parquet")
+    protected = pd.read_parquet(args.processed / "protected.parquet")
+    X = pd.read_parquet(args.processed / "X.parquet").set_index("application_id")
+    truth = _truth(args.truth, meta)
+    sensitive = sensitive_frame(protected, params.attributes)
+    score = scores[f"score_{model}"].to_numpy()
+    period = meta["period"].to_numpy()
+    target = truth if truth is not None else labels["observed"].fillna(0).to_numpy()
+    stages, results = {}, {}
+    for split in ("train", "validation", "test"):
+        rows = (scores["split"] == split).to_numpy()
+        selected = select_top(score[rows], period[rows], capacity, np.arange(rows.sum()))
+        table_ = ScoredTable(score[rows], target[rows], sensitive[rows].reset_index(drop=True),
+                             labels["route"][rows].reset_index(drop=True),
+                             target[rows] if truth is not None else None)
+        results[split] = audit_table(table_, params.engine, selected=selected, random_value="random",
+                                     language=language)
+        stages[split] = results[split][2]
+    result, groups, disparities = results["test"]
+    test = (scores["split"] == "test").to_numpy()
+    extra, figures, found = _extras(X[test], sensitive[test].reset_index(drop=True), score[test], target[test],
+                                    labels[test], int(result["selection"]["selected"]), params, language)
+    funnel = history_funnel(sensitive, labels, truth, params.engine.min_group_size)
+    result["history"] = funnel
+    result.update(extra)
+    result["label_source"] = "truth" if truth is not None else "observed"
+    found = (selection_bias_findings(funnel, language) + found
+             + dl.stage_flip_dilemmas({k: v for k, v in stages.items()}, language))
+    result["dilemmas"] = result["dilemmas"] + found
+    result["verdict"] = dl.verdict(disparities, result["dilemmas"])
+    result["stages"] = {split: [d for d in results[split][0]["disparities"] if d["verdict"] in ("fail", "review")]
+                        for split in results}
+    sections = [(text("audit.stages", language), _stages_html(result["stages"]))]
+    if extra.get("proxies"):
+        sections.append((text("audit.proxies", language), _records_html(extra["proxies"][:15])))
+    if extra.get("tradeoffs"):
+        sections.append((text("audit.tradeoffs", language), _records_html(extra["tradeoffs"])))
+    if extra.get("feedback"):
+        sections.append((text("audit.feedback", language), _records_html(extra["feedback"])))
+    if extra.get("clusters"):
+        sections.append((text("audit.clusters", language), _records_html(extra["clusters"][:8])))
+    with atomic_dir(args.out) as out:
+        for figure in figures:
+            (out / figure.name).write_bytes(figure.read_bytes())
+        page = render_report(result, language=language, figures=[out / f.name for f in figures],
+                             extra_sections=sections)
+        (out / "report.html").write_text(page, encoding="utf-8")
+        (out / "audit.json").write_text(json.dumps(result, indent=2, ensure_ascii=False, default=_json) + "\n",
+                                        encoding="utf-8")
+        by_group_csv(groups, params.engine.min_group_size).to_csv(out / "by_group.csv", index=False,
+                                                                   lineterminator="\n")
+    write_json(_metrics(result), args.metrics)
+
+
+def _extras(X, sensitive, score, target, labels, k, params, language) -> tuple[dict, list, list]:
+    """Proxies, trade-offs with the impossibility, feedback simulation and bias clusters on the test period."""
+    import tempfile
+
+    extra: dict[str, Any] = {}
+    found: list[dict] = []
+    figures: list[Path] = []
+    seed = params.engine.seed
+    proxies = proxy_table(X, sensitive, threshold_auc=params.proxy_threshold_auc, seed=seed)
+    extra["proxies"] = proxies[proxies["n"] >= params.engine.min_group_size].head(40).to_dict("records")
+    found += dl.proxy_dilemma(proxies, language)
+    first = sensitive.columns[0]
+    try:
+        frontier = tradeoff_frontier(score, target, sensitive[first], capacity=k, seed=seed)
+        extra["tradeoffs"] = frontier.to_dict("records")
+        found += dl.tradeoff_dilemma(frontier, language)
+        folder = Path(tempfile.mkdtemp())
+        figures.append(frontier_figure(frontier, folder / "tradeoff_frontier.png", language=language))
+    except RisicoError as exc:   # e.g. a group without both outcomes: reported in the audit, never silently
+        extra["tradeoffs_error"] = str(exc)
+        log.warning("trade-off frontier not computed: %s", exc)
+    impossible = impossibility(score, target, sensitive[first], capacity=k)
+    extra["impossibility"] = impossible
+    found += dl.impossibility_dilemma(impossible, language)
+    initial = labels["observed"].to_numpy(dtype=float).copy()
+    feedback = compare_feedback(X, target, sensitive[first], initial_labels=initial, rounds=params.feedback_rounds,
+                                random_shares=(0.0, params.feedback_random_share), seed=seed)
+    extra["feedback"] = feedback.to_dict("records")
+    found += dl.feedback_dilemma(feedback, language)
+    selected = np.zeros(len(score), dtype=bool)
+    selected[np.argsort(-score, kind="stable")[:k]] = True
+    error = np.where(target == 1, np.nan, selected.astype(float))
+    clusters = bias_clusters(X, error, min_cluster_size=max(50, params.engine.min_group_size), seed=seed)
+    extra["clusters"] = clusters.table.to_dict("records")
+    return extra, figures, found
+
+
+def _stages_html(stages: Mapping[str, list]) -> str:
+    rows = [[esc(split), esc(d["attribute"]), esc(d["group"]), esc(d["metric"]), f"{d['ratio']:.2f}",
+             esc(d["verdict"])] for split, items in stages.items() for d in items[:12] if d.get("ratio") is not None]
+    return table(["period", "attribute", "group", "metric", "ratio", "verdict"], rows, text_columns=(0, 1, 2, 3, 5))
+
+
+def _records_html(records: list[dict]) -> str:
+    if not records:
+        return "<p>-</p>"
+    columns = list(records[0])[:9]
+    return table(columns, [[esc(_short(r.get(c))) for c in columns] for r in records], text_columns=(0, 1, 2))
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)[:60]
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return None if not np.isfinite(value) else float(value)
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return str(value)
+
+
+def _truth(folder: Path | None, meta: pd.DataFrame) -> np.ndarray | None:
+    if folder is None or not (folder / "applications_truth.parquet").is_file():
+        return None
+    truth = pd.read_parquet(folder / "applications_truth.parquet").set_index("application_id")
+    aligned = truth["true_violation"].reindex(meta["application_id"])
+    return None if aligned.isna().any() else aligned.to_numpy(dtype=float)
+
+
+def _metrics(result: Mapping) -> dict:
+    """Verdict, counts of verdicts, and the key disparities (test period) for dvc metrics diff."""
+    counts = pd.Series([d["verdict"] for d in result["disparities"]]).value_counts().to_dict()
+    key = {f"{d['attribute']}.{d['group']}.{d['metric']}": d["ratio"] for d in result["disparities"]
+           if d.get("ratio") is not None and d["metric"] in ("fpr", "selection_rate") and " x " not in d["attribute"]}
+    return {"verdict": result["verdict"], "dilemmas": len(result["dilemmas"]),
+            "verdicts": {k: int(v) for k, v in counts.items()}, "key_disparities": key}

@@ -1,0 +1,79 @@
+"""The audit end to end: audit-scores on any table, and the pipeline stage on a biased and a fair world."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from risico.audit.io import NOT_NUMERIC
+from risico.cli import main
+
+
+def scored_csv(project, tmp_path):
+    scores = pd.read_parquet(project / "data" / "scores" / "scores.parquet")
+    labels = pd.read_parquet(project / "data" / "processed" / "labels.parquet")
+    protected = pd.read_parquet(project / "data" / "processed" / "protected.parquet")
+    frame = scores.merge(labels, on="application_id").merge(protected, on="application_id")
+    frame = frame[frame["investigated"]].assign(found=lambda f: f["observed"].map({1.0: "ja", 0.0: "nee"}))
+    path = tmp_path / "scored.csv"
+    frame.to_csv(path, index=False, sep=";")
+    return path, len(frame)
+
+
+def audit_scores(path, out, *extra):
+    return main(["--quiet", "audit-scores", "--input", str(path), "--score", "score_ebm", "--label", "found",
+                 "--sensitive", "migration_background,gender", "--top-k", "100", "--route", "route",
+                 "--random-value", "random", "--n-boot", "300", "--out", str(out), *extra])
+
+
+def test_audit_scores_writes_json_csv_and_report_and_hides_small_groups(pipeline_project, tmp_path):
+    path, n = scored_csv(pipeline_project, tmp_path)
+    assert audit_scores(path, tmp_path / "out") == 0
+    result = json.loads((tmp_path / "out" / "audit.json").read_text())
+    assert result["n"] == n and result["selection"]["selected"] == 100
+    assert result["verdict"] in ("not_ready", "committee_decision", "no_blocking_findings")
+    for group in result["groups"]:
+        if group["suppressed"]:
+            assert set(group) == {"attribute", "group", "suppressed"}
+        else:
+            assert group["n"] >= 10 and set(group["ci"]) >= {"fpr", "fnr", "ppv", "fdr"}
+    by_group = pd.read_csv(tmp_path / "out" / "by_group.csv")
+    small = by_group[by_group["note"].fillna("") != ""]
+    assert small[["n", "fpr", "fpr_lo"]].isna().all().all()
+    assert "migration_background" in result["funnel"] and result["funnel"]["migration_background"]["routes"]["available"]
+    page = (tmp_path / "out" / "report.html").read_text()
+    assert "Samenvatting" in page and "eerlijk" in page
+
+
+def test_bad_score_column_stops_without_a_partial_report(pipeline_project, tmp_path, capsys):
+    path, _ = scored_csv(pipeline_project, tmp_path)
+    frame = pd.read_csv(path, sep=";")
+    frame["score_ebm"] = frame["score_ebm"].astype("str")
+    frame.loc[frame.index[0], "score_ebm"] = "hoog"
+    frame.to_csv(path, index=False, sep=";")
+    assert audit_scores(path, tmp_path / "out") == 2
+    assert capsys.readouterr().err == ("risico audit-scores: error: "
+                                       + NOT_NUMERIC.format(column="score_ebm", example="hoog", row=1) + "\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_same_seed_gives_identical_audit(pipeline_project, tmp_path):
+    path, _ = scored_csv(pipeline_project, tmp_path)
+    assert audit_scores(path, tmp_path / "a") == 0 and audit_scores(path, tmp_path / "b") == 0
+    assert (tmp_path / "a" / "audit.json").read_bytes() == (tmp_path / "b" / "audit.json").read_bytes()
+
+
+def test_biased_world_audit_flags_the_planted_selection_bias(pipeline_project):
+    result = json.loads((pipeline_project / "reports" / "audit" / "audit.json").read_text())
+    bias = [d for d in result["dilemmas"] if d["id"] == "label_bias" and "investigated_ratio" in d["evidence"]
+            and d["evidence"]["attribute"] == "migration_background"]
+    assert bias and bias[0]["evidence"]["group"] == "non_western"
+    assert bias[0]["evidence"]["investigated_ratio"] > 1.25 > bias[0]["evidence"]["true_ratio"]
+    assert result["verdict"] != "no_blocking_findings"
+
+
+def test_fair_world_audit_raises_no_fail_and_no_selection_bias(fair_pipeline_project):
+    result = json.loads((fair_pipeline_project / "reports" / "audit" / "audit.json").read_text())
+    assert [d for d in result["disparities"] if d["verdict"] == "fail"] == []
+    assert not [d for d in result["dilemmas"] if d["id"] == "label_bias" and "investigated_ratio" in d["evidence"]
+                and d["evidence"]["attribute"] == "migration_background"]
