@@ -16,11 +16,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from risico.errors import RisicoError
+from risico.audit.engine import MISSING as MISSING_GROUP
+from risico.audit.engine import AuditError
 
 __all__ = ["AuditInputError", "ScoredTable", "read_scored_table", "parse_labels", "MISSING_GROUP"]
 
-MISSING_GROUP = "(missing)"
 TRUE_WORDS = {"1", "1.0", "true", "yes", "ja", "j", "y", "waar", "t"}
 FALSE_WORDS = {"0", "0.0", "false", "no", "nee", "n", "onwaar", "f"}
 
@@ -42,7 +42,7 @@ THRESHOLD = ("Option --threshold must lie within the scores' range [{low:g}, {hi
              "cases are selected. Got {value:g} instead.")
 
 
-class AuditInputError(RisicoError):
+class AuditInputError(AuditError):
     """The scored table or the options do not allow an audit."""
 
 

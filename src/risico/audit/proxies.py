@@ -30,7 +30,8 @@ from sklearn.metrics import mutual_info_score
 from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
-from risico.errors import RisicoError
+from risico.audit.engine import MISSING as MISSING_GROUP
+from risico.audit.engine import AuditError
 from risico.params import BAD_VALUE
 
 __all__ = [
@@ -49,7 +50,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: The group a missing protected value (or a missing category of a text feature) falls into.
-MISSING_GROUP = "(missing)"
 #: Folds of the out-of-fold target encoding of a text feature.
 ENCODING_FOLDS = 5
 #: Pseudo-rows pulling a category's target rate towards the overall rate (rare categories say little).
@@ -75,8 +75,6 @@ NO_ATTRIBUTES = ("protected has no text column with at most {max_groups} groups 
                  "Pass attributes= to name them.")
 
 
-class AuditError(RisicoError, ValueError):
-    """The audit's inputs do not fit together, or one of its parameters is out of range."""
 
 
 def proxy_table(X: pd.DataFrame, protected: pd.DataFrame, *, threshold_auc: float = 0.6, seed: int = 0,
