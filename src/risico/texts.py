@@ -393,6 +393,36 @@ TEXTS: dict[str, dict[str, str]] = {
               "bewaakt de commissie de gevolgen voor deze groepen?",
         "en": "{count} group(s) are smaller than {min_size} and cannot be assessed ({examples}). How will the "
               "committee watch the effect on these groups?"},
+    # -- trade-off figure and the impossibility statement ---------------------------
+    "tradeoff.x.fpr_ratio": {"nl": "verhouding fout-positieven (laagste/hoogste groep)",
+                    "en": "false-positive ratio (lowest/highest group)"},
+    "tradeoff.x.selection_rate_ratio": {"nl": "verhouding selectiekansen (laagste/hoogste groep)",
+                               "en": "selection-rate ratio (lowest/highest group)"},
+    "tradeoff.y.precision": {"nl": "detectie (precisie bij capaciteit)", "en": "detection (precision at capacity)"},
+    "tradeoff.band": {"nl": "tolerantieband (0,8-1)", "en": "tolerance band (0.8-1)"},
+    "tradeoff.strategy.unconstrained": {"nl": "zonder correctie", "en": "unconstrained"},
+    "tradeoff.strategy.demographic_parity": {"nl": "gelijke selectiekans (fairlearn)", "en": "demographic parity (fairlearn)"},
+    "tradeoff.strategy.equalized_odds": {"nl": "gelijke fout- en trefkansen (fairlearn)", "en": "equalized odds (fairlearn)"},
+    "tradeoff.strategy.false_positive_rate_parity": {"nl": "gelijke fout-positieven (fairlearn)",
+                                            "en": "equal false-positive rates (fairlearn)"},
+    "tradeoff.shift.demographic_parity": {"nl": "stapsgewijs naar gelijke selectiekans",
+                                 "en": "step by step to equal selection rates"},
+    "tradeoff.shift.false_positive_rate_parity": {"nl": "stapsgewijs naar gelijke fout-positieven",
+                                         "en": "step by step to equal false-positive rates"},
+    "tradeoff.title": {"nl": "Wat kost gelijkheid bij een capaciteit van {capacity}?",
+              "en": "What does equality cost at a capacity of {capacity}?"},
+    "tradeoff.statement": {
+        "nl": "De basisfrequenties verschillen tussen de groepen (p = {p:.3g}). Dan kan een score niet tegelijk in "
+              "elke groep even goed gekalibreerd zijn en gelijke fout-positieve en fout-negatieve kansen geven "
+              "(Chouldechova 2017; Kleinberg e.a. 2016). Er moet gekozen worden.",
+        "en": "Base rates differ between the groups (p = {p:.3g}). A score then cannot be equally well calibrated "
+              "within every group and give equal false-positive and false-negative rates at the same time "
+              "(Chouldechova 2017; Kleinberg et al. 2016). A choice has to be made."},
+    "tradeoff.statement_equal": {
+        "nl": "Er is geen aantoonbaar verschil in basisfrequenties tussen de groepen (p = {p:.3g}); de stelling "
+              "van Chouldechova en Kleinberg dwingt hier (nog) geen keuze af.",
+        "en": "No demonstrable difference in base rates between the groups (p = {p:.3g}); the Chouldechova and "
+              "Kleinberg result does not (yet) force a choice here."},
     # -- make run ---------------------------------------------------------------
     "where.done": {"nl": "Klaar. De pijplijn heeft het volgende gemaakt:", "en": "Done. The pipeline produced:"},
     "where.open_first": {"nl": "Open eerst: {path}", "en": "Open first: {path}"},

@@ -47,8 +47,9 @@ from sklearn.utils import Bunch
 
 from risico.audit.funnel import clopper_pearson
 from risico.audit.io import MISSING_GROUP
+from risico.texts import TEXTS, text
 
-__all__ = ["FAIRLEARN_CONSTRAINTS", "TOLERANCE", "TEXTS", "tradeoff_frontier", "impossibility", "frontier_figure"]
+__all__ = ["FAIRLEARN_CONSTRAINTS", "TOLERANCE", "tradeoff_frontier", "impossibility", "frontier_figure"]
 
 logger = logging.getLogger(__name__)
 
@@ -66,38 +67,6 @@ NO_OUTCOME = ("Group {group!r} of 'sensitive' has no labelled {outcome} (label {
 LAMS = "The 'lams' parameter of tradeoff_frontier must hold floats in [0, 1]. Got {value!r} instead."
 FAIRLEARN_AT = "The 'fairlearn_at' parameter of tradeoff_frontier must be 'capacity' or 'optimum'. Got {value!r} instead."
 
-#: Words for the figure and the impossibility statement. They belong in risico.texts; kept here until moved.
-TEXTS: dict[str, dict[str, str]] = {
-    "x.fpr_ratio": {"nl": "verhouding fout-positieven (laagste/hoogste groep)",
-                    "en": "false-positive ratio (lowest/highest group)"},
-    "x.selection_rate_ratio": {"nl": "verhouding selectiekansen (laagste/hoogste groep)",
-                               "en": "selection-rate ratio (lowest/highest group)"},
-    "y.precision": {"nl": "detectie (precisie bij capaciteit)", "en": "detection (precision at capacity)"},
-    "band": {"nl": "tolerantieband (0,8-1)", "en": "tolerance band (0.8-1)"},
-    "strategy.unconstrained": {"nl": "zonder correctie", "en": "unconstrained"},
-    "strategy.demographic_parity": {"nl": "gelijke selectiekans (fairlearn)", "en": "demographic parity (fairlearn)"},
-    "strategy.equalized_odds": {"nl": "gelijke fout- en trefkansen (fairlearn)", "en": "equalized odds (fairlearn)"},
-    "strategy.false_positive_rate_parity": {"nl": "gelijke fout-positieven (fairlearn)",
-                                            "en": "equal false-positive rates (fairlearn)"},
-    "shift.demographic_parity": {"nl": "stapsgewijs naar gelijke selectiekans",
-                                 "en": "step by step to equal selection rates"},
-    "shift.false_positive_rate_parity": {"nl": "stapsgewijs naar gelijke fout-positieven",
-                                         "en": "step by step to equal false-positive rates"},
-    "title": {"nl": "Wat kost gelijkheid bij een capaciteit van {capacity}?",
-              "en": "What does equality cost at a capacity of {capacity}?"},
-    "statement": {
-        "nl": "De basisfrequenties verschillen tussen de groepen (p = {p:.3g}). Dan kan een score niet tegelijk in "
-              "elke groep even goed gekalibreerd zijn en gelijke fout-positieve en fout-negatieve kansen geven "
-              "(Chouldechova 2017; Kleinberg e.a. 2016). Er moet gekozen worden.",
-        "en": "Base rates differ between the groups (p = {p:.3g}). A score then cannot be equally well calibrated "
-              "within every group and give equal false-positive and false-negative rates at the same time "
-              "(Chouldechova 2017; Kleinberg et al. 2016). A choice has to be made."},
-    "statement_equal": {
-        "nl": "Er is geen aantoonbaar verschil in basisfrequenties tussen de groepen (p = {p:.3g}); de stelling "
-              "van Chouldechova en Kleinberg dwingt hier (nog) geen keuze af.",
-        "en": "No demonstrable difference in base rates between the groups (p = {p:.3g}); the Chouldechova and "
-              "Kleinberg result does not (yet) force a choice here."},
-}
 
 
 class _ScoreAsPrediction(BaseEstimator):
@@ -466,7 +435,7 @@ def impossibility(score: np.ndarray, label: np.ndarray, sensitive: pd.Series, *,
         out.update({f"{k}_truth": _by_group(names, v)
                     for k, v in _error_rates(selected, truth, codes, names.size).items()})
     key = "statement" if out["base_rates_differ"] else "statement_equal"
-    out["statement"] = {lang: TEXTS[key][lang].format(p=p_value) for lang in ("nl", "en")}
+    out["statement"] = {lang: text(f"tradeoff.{key}", lang, p=p_value) for lang in ("nl", "en")}
     return out
 
 
@@ -490,23 +459,24 @@ def frontier_figure(frontier: pd.DataFrame, path: Path, *, language: Literal["nl
 
     figure = Figure(figsize=(7.5, 5.0), layout="constrained")
     ax = figure.subplots()
-    ax.axvspan(TOLERANCE[0], 1.0, color="0.92", label=TEXTS["band"][language])
+    ax.axvspan(TOLERANCE[0], 1.0, color="0.92", label=text("tradeoff.band", language))
     start = frontier[frontier["strategy"] == "unconstrained"]
     for target, rows in frontier[frontier["method"] == "shift"].groupby("target", sort=True):
         line = pd.concat([start, rows.sort_values("lam")])
-        ax.plot(line[x], line["precision"], marker="o", ms=4, lw=1.2, label=TEXTS[f"shift.{target}"][language])
+        ax.plot(line[x], line["precision"], marker="o", ms=4, lw=1.2, label=text(f"tradeoff.shift.{target}", language))
     points = frontier[frontier["method"] != "shift"]
     bars = x == "fpr_ratio" and {"precision_low", "fpr_ratio_low"} <= set(points)
     for (_, row), marker in zip(points.iterrows(), "*DsP^v", strict=False):
-        name = TEXTS.get(f"strategy.{row['strategy']}", {}).get(language, str(row["strategy"]))
+        name = (text(f"tradeoff.strategy.{row['strategy']}", language)
+                if f"tradeoff.strategy.{row['strategy']}" in TEXTS else str(row["strategy"]))
         if bars:
             ax.errorbar(row[x], row["precision"], fmt="none", ecolor="0.55", lw=0.8,
                         xerr=_span(row, x), yerr=_span(row, "precision"))
         ax.scatter(row[x], row["precision"], marker=marker, s=70, color="black", zorder=3, label=name)
-    ax.set_xlabel(TEXTS[f"x.{x}"][language])
-    ax.set_ylabel(TEXTS["y.precision"][language])
+    ax.set_xlabel(text(f"tradeoff.x.{x}", language))
+    ax.set_ylabel(text("tradeoff.y.precision", language))
     if {"selected"} <= set(frontier) and len(frontier):
-        ax.set_title(TEXTS["title"][language].format(capacity=int(frontier["selected"].iloc[0])), fontsize=10)
+        ax.set_title(text("tradeoff.title", language, capacity=int(frontier["selected"].iloc[0])), fontsize=10)
     ax.set_xlim(0, 1.05)
     ax.legend(fontsize=8, loc="best")
     path = Path(path)
