@@ -351,6 +351,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The labels the model learned from come from investigations that hit some groups more often: "
               "{findings}. Does the committee accept a model trained on these labels, and on what terms (for "
               "example learning only from the random sample)?"},
+    "dilemma.detection.title": {"nl": "Ongelijke ontdekkans", "en": "Unequal detection"},
+    "dilemma.detection.text": {
+        "nl": "Bij {attribute} vonden onderzoeken een werkelijke overtreding van '{group}' in {high} van de gevallen, "
+              "van '{reference}' in {low}. Labels van de ene groep zijn dus 'strenger' dan van de andere, en een model "
+              "leert dat verschil. Hoe moet de gemeente haar onderzoeken gelijk trekken voordat deze labels gebruikt "
+              "worden?",
+        "en": "For {attribute}, investigations found a true violation of '{group}' in {high} of cases, of "
+              "'{reference}' in {low}. One group's labels are 'stricter' than another's, and a model learns that "
+              "difference. How must the municipality level its investigations before these labels are used?"},
     "dilemma.proxies.title": {"nl": "Kenmerken die voor beschermde gronden staan",
                               "en": "Features that stand in for protected grounds"},
     "dilemma.proxies.text": {

@@ -77,3 +77,4 @@ def test_fair_world_audit_raises_no_fail_and_no_selection_bias(fair_pipeline_pro
     assert [d for d in result["disparities"] if d["verdict"] == "fail"] == []
     assert not [d for d in result["dilemmas"] if d["id"] == "label_bias" and "investigated_ratio" in d["evidence"]
                 and d["evidence"]["attribute"] == "migration_background"]
+    assert not [d for d in result["dilemmas"] if d["id"] == "detection"]

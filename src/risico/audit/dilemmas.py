@@ -36,11 +36,15 @@ def _f(value: float, digits: int = 2) -> str:
 
 def disparity_dilemmas(disparities: pd.DataFrame, language: Language,
                        tolerance: tuple[float, float] = (0.8, 1.25)) -> list[dict]:
-    """One dilemma per attribute: its worst wrongful-selection disparity that fails, or whose point estimate
-    lies outside the tolerance band while its interval is too wide to be sure (``review``)."""
+    """One dilemma per attribute: its worst wrongful-selection disparity that fails, or (single attributes
+    only) whose point estimate lies outside the tolerance band while its interval is too wide to be sure."""
     ratio = disparities["ratio"].astype(float)
     outside = (ratio < tolerance[0]) | (ratio > tolerance[1])
-    flagged = disparities[((disparities["verdict"] == "fail") | ((disparities["verdict"] == "review") & outside))
+    single = ~disparities["attribute"].str.contains(" x ", regex=False)
+    # uncertain (review) disparities of small intersections are too many and too noisy for the first page;
+    # they stay in the tables. Failing ones are always raised.
+    doubtful = (disparities["verdict"] == "review") & outside & single
+    flagged = disparities[((disparities["verdict"] == "fail") | doubtful)
                           & disparities["metric"].isin(WRONGFUL_METRICS)]
     out = []
     for attribute, rows in flagged.groupby("attribute", sort=True):

@@ -111,6 +111,11 @@ def history_funnel(sensitive: pd.DataFrame, labels: pd.DataFrame, truth: np.ndar
                 t = int(truth[idx].sum())
                 tlo, thi = clopper_pearson(np.array([t]), np.array([n]))
                 row.update(true_rate=t / n, true_ci=[float(tlo[0]), float(thi[0])])
+                checked = investigated[idx] & (truth[idx] == 1)       # investigated true violations
+                detected = int((checked & found[idx]).sum())
+                dlo, dhi = clopper_pearson(np.array([detected]), np.array([int(checked.sum())]))
+                row.update(detection_rate=detected / checked.sum() if checked.any() else None,
+                           detection_ci=[float(dlo[0]), float(dhi[0])], detection_n=int(checked.sum()))
             rows.append(row)
         out[attribute] = rows
     return out
@@ -140,6 +145,28 @@ def selection_bias_findings(funnel: Mapping[str, list], language: str) -> list[d
                               "text": text("dilemma.label_bias.text", language, findings=parts),
                               "evidence": {"attribute": attribute, "group": row["group"], "reference": low["group"],
                                            "investigated_ratio": round(ratio, 4), "true_ratio": round(true_ratio, 4)}})
+    return found
+
+
+def detection_findings(funnel: Mapping[str, list], language: str) -> list[dict]:
+    """A dilemma when investigations found the true violations of one group clearly more often than another's."""
+    found = []
+    for attribute, rows in funnel.items():
+        shown = [r for r in rows if not r["suppressed"] and r.get("detection_rate") is not None
+                 and r["detection_n"] >= 10]
+        if len(shown) < 2:
+            continue
+        pairs = [(h, lo) for h in shown for lo in shown
+                 if h["detection_ci"][0] > lo["detection_ci"][1]]          # intervals apart
+        if pairs:
+            high, low = max(pairs, key=lambda pair: pair[0]["detection_rate"] - pair[1]["detection_rate"])
+            found.append({"id": "detection", "title": text("dilemma.detection.title", language),
+                          "text": text("dilemma.detection.text", language, attribute=attribute, group=high["group"],
+                                       high=f"{100 * high['detection_rate']:.0f}%", reference=low["group"],
+                                       low=f"{100 * low['detection_rate']:.0f}%"),
+                          "evidence": {"attribute": attribute, "group": high["group"], "reference": low["group"],
+                                       "detection": high["detection_rate"], "reference_detection":
+                                       low["detection_rate"]}})
     return found
 
 
@@ -186,7 +213,7 @@ def run(args: argparse.Namespace) -> None:
     result["history"] = funnel
     result.update(extra)
     result["label_source"] = "truth" if truth is not None else "observed"
-    found = (selection_bias_findings(funnel, language) + found
+    found = (selection_bias_findings(funnel, language) + detection_findings(funnel, language) + found
              + dl.stage_flip_dilemmas({k: v for k, v in stages.items()}, language))
     result["dilemmas"] = result["dilemmas"] + found
     result["verdict"] = dl.verdict(disparities, result["dilemmas"])
