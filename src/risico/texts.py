@@ -367,6 +367,13 @@ TEXTS: dict[str, dict[str, str]] = {
               "blijven, omdat ze zelf een legitiem signaal zijn, of moeten ze eruit, met verlies aan detectie?",
         "en": "{count} feature(s) predict a protected ground well ({examples}). May these features stay, because "
               "they are a legitimate signal in themselves, or must they go, at a loss of detection?"},
+    "dilemma.data_proxies.title": {"nl": "Gegevens die voor beschermde gronden staan",
+                                   "en": "Data that stand in for protected grounds"},
+    "dilemma.data_proxies.text": {
+        "nl": "{count} beschikbare kolom(men) die het model nu niet gebruikt, voorspellen een beschermde grond goed "
+              "({examples}). Legt de commissie vast dat deze nooit kenmerk mogen worden, of onder welke voorwaarden wel?",
+        "en": "{count} available column(s) the model does not use now predict a protected ground well ({examples}). "
+              "Does the committee rule that these may never become features, or on what terms they may?"},
     "dilemma.impossibility.title": {"nl": "Niet alles tegelijk gelijk", "en": "Not everything equal at once"},
     "dilemma.impossibility.text": {
         "nl": "De basisfrequenties verschillen tussen groepen ({findings}). Dan kan een score niet tegelijk binnen "

@@ -72,9 +72,45 @@ def test_biased_world_audit_flags_the_planted_selection_bias(pipeline_project):
     assert result["verdict"] != "no_blocking_findings"
 
 
+def test_biased_world_audit_finds_the_planted_proxies(pipeline_project):
+    result = json.loads((pipeline_project / "reports" / "audit" / "audit.json").read_text())
+    planted = [p for p in result["data_proxies"] if p["feature"] in ("district", "language_proficiency")
+               and p["attribute"] == "migration_background" and p["is_proxy"]]
+    assert planted
+    assert any(d["id"] == "data_proxies" for d in result["dilemmas"])
+
+
 def test_fair_world_audit_raises_no_fail_and_no_selection_bias(fair_pipeline_project):
     result = json.loads((fair_pipeline_project / "reports" / "audit" / "audit.json").read_text())
     assert [d for d in result["disparities"] if d["verdict"] == "fail"] == []
     assert not [d for d in result["dilemmas"] if d["id"] == "label_bias" and "investigated_ratio" in d["evidence"]
                 and d["evidence"]["attribute"] == "migration_background"]
     assert not [d for d in result["dilemmas"] if d["id"] == "detection"]
+    assert not [p for p in result["data_proxies"] if p["feature"] in ("district", "language_proficiency")
+                and p["attribute"] == "migration_background" and p["is_proxy"]]
+
+
+BAD_TABLES = [
+    ("score;found;group\n0.1;1;a\n0.2;0;b\n0.3;2;b\n", ["--top-k", "2"],
+     "Option --label: column 'found' must hold two values (0/1, true/false, yes/no, ja/nee); found 3: '0', '1', '2'."),
+    ("score;found;group\n0.1;1;a\n0.2;0;a\n", ["--top-k", "1"],
+     "Option --sensitive: column 'group' has only one group ('a'); comparing groups needs at least two."),
+    ("score;found;group\n0.1;1;a\n0.2;0;b\n", ["--top-k", "5"],
+     "Option --top-k must be an int in [1, 2] (the number of rows). Got 5 instead."),
+    ("score;found;group\n0.1;1;a\n0.2;0;b\n", ["--threshold", "0.9"],
+     "Option --threshold must lie within the scores' range [0.1, 0.2] so that some but not all cases are selected. "
+     "Got 0.9 instead."),
+    ("", ["--top-k", "1"], "File scored.csv holds no rows. The audit needs a table with one row per scored case."),
+]
+
+
+@pytest.mark.parametrize(("content", "selection", "message"), BAD_TABLES, ids=["three-labels", "one-group", "k",
+                                                                               "threshold", "empty"])
+def test_audit_scores_bad_input_one_line_and_no_report(tmp_path, capsys, content, selection, message):
+    path = tmp_path / "scored.csv"
+    path.write_text(content, encoding="utf-8")
+    status = main(["--quiet", "audit-scores", "--input", str(path), "--score", "score", "--label", "found",
+                   "--sensitive", "group", *selection, "--out", str(tmp_path / "out")])
+    assert status == 2
+    assert capsys.readouterr().err == f"risico audit-scores: error: {message}\n"
+    assert not (tmp_path / "out").exists()

@@ -82,14 +82,16 @@ def label_bias_dilemma(routes: Mapping | None, gaps: pd.DataFrame | None, attrib
     return [_dilemma("label_bias", language, evidence, findings="; ".join(parts))]
 
 
-def proxy_dilemma(proxies: pd.DataFrame | None, language: Language) -> list[dict]:
+def proxy_dilemma(proxies: pd.DataFrame | None, language: Language, *, unused: bool = False) -> list[dict]:
+    """Features (or, with ``unused``, available columns the model does not use) that predict a protected group."""
     if proxies is None or proxies.empty or not proxies["is_proxy"].any():
         return []
     found = proxies[proxies["is_proxy"]].sort_values("auc", ascending=False)
     features = list(dict.fromkeys(found["feature"]))
     examples = ", ".join(f"{r.feature} → {r.attribute}={r.group} (AUC {r.auc:.2f})"
                          for r in found.drop_duplicates("feature").head(4).itertuples())
-    return [_dilemma("proxies", language, {"features": features}, count=len(features), examples=examples)]
+    kind = "data_proxies" if unused else "proxies"
+    return [_dilemma(kind, language, {"features": features}, count=len(features), examples=examples)]
 
 
 def impossibility_dilemma(impossible: Mapping | None, language: Language) -> list[dict]:

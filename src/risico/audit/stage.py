@@ -148,6 +148,24 @@ def selection_bias_findings(funnel: Mapping[str, list], language: str) -> list[d
     return found
 
 
+#: Columns of the validated tables that are not model features but could become one (or stand in for one).
+CANDIDATE_COLUMNS = {"households": ("district", "postcode4", "household_type"),
+                     "persons": ("language_proficiency", "education_level", "years_in_municipality")}
+
+
+def unused_column_proxies(interim: Path, meta: pd.DataFrame, sensitive: pd.DataFrame,
+                          params: AuditStageParams) -> pd.DataFrame:
+    """How well columns the model does not use predict the protected groups (a warning for future features)."""
+    households = pd.read_parquet(interim / "households.parquet", columns=["household_id",
+                                                                         *CANDIDATE_COLUMNS["households"]])
+    persons = pd.read_parquet(interim / "persons.parquet", columns=["person_id", *CANDIDATE_COLUMNS["persons"]])
+    frame = meta[["household_id", "person_id"]].merge(households, on="household_id", how="left")
+    frame = frame.merge(persons, on="person_id", how="left").drop(columns=["household_id", "person_id"])
+    frame["postcode4"] = frame["postcode4"].astype("str")
+    table = proxy_table(frame, sensitive, threshold_auc=params.proxy_threshold_auc, seed=params.engine.seed)
+    return table[table["n"] >= params.engine.min_group_size].reset_index(drop=True)
+
+
 def detection_findings(funnel: Mapping[str, list], language: str) -> list[dict]:
     """A dilemma when investigations found the true violations of one group clearly more often than another's."""
     found = []
@@ -176,6 +194,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--processed", required=True, type=Path, help="folder with X, meta, labels, protected")
     parser.add_argument("--scores", required=True, type=Path, help="scores from the train stage")
     parser.add_argument("--truth", type=Path, help="ground truth folder (synthetic world only)")
+    parser.add_argument("--interim", type=Path,
+                        help="validated tables: columns the model does not use are checked as proxies too")
     parser.add_argument("--out", required=True, type=Path, help="output folder: report.html, audit.json, by_group.csv")
     parser.add_argument("--metrics", required=True, type=Path, help="output metrics JSON (key disparities)")
 
@@ -211,6 +231,11 @@ def run(args: argparse.Namespace) -> None:
                                     labels[test], int(result["selection"]["selected"]), params, language)
     funnel = history_funnel(sensitive, labels, truth, params.engine.min_group_size)
     result["history"] = funnel
+    if args.interim is not None:
+        data_proxies = unused_column_proxies(args.interim, meta[test].reset_index(drop=True),
+                                             sensitive[test].reset_index(drop=True), params)
+        result["data_proxies"] = data_proxies.head(20).to_dict("records")
+        found += dl.proxy_dilemma(data_proxies, language, unused=True)
     result.update(extra)
     result["label_source"] = "truth" if truth is not None else "observed"
     found = (selection_bias_findings(funnel, language) + detection_findings(funnel, language) + found
