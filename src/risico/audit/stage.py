@@ -28,7 +28,7 @@ from risico.audit.engine import AuditParams
 from risico.audit.feedback import compare_feedback
 from risico.audit.funnel import clopper_pearson
 from risico.audit.io import ScoredTable
-from risico.audit.proxies import proxy_table
+from risico.audit.proxies import joint_proxy_table, proxy_table
 from risico.audit.report import render_report
 from risico.audit.run import audit_table, by_group_csv
 from risico.audit.tradeoffs import frontier_figure, impossibility, tradeoff_frontier
@@ -246,7 +246,9 @@ def run(args: argparse.Namespace) -> None:
                         for split in results}
     sections = [(text("audit.stages", language), _stages_html(result["stages"]))]
     if extra.get("proxies"):
-        sections.append((text("audit.proxies", language), _records_html(extra["proxies"][:15])))
+        sections.append((text("audit.proxies", language), _records_html(extra["proxies"][:15])
+                         + _records_html(extra.get("joint_proxies", []))
+                         + _records_html(result.get("data_proxies", [])[:10])))
     if extra.get("tradeoffs"):
         sections.append((text("audit.tradeoffs", language), _records_html(extra["tradeoffs"])))
     if extra.get("feedback"):
@@ -276,6 +278,8 @@ def _extras(X, sensitive, score, target, labels, k, params, language) -> tuple[d
     seed = params.engine.seed
     proxies = proxy_table(X, sensitive, threshold_auc=params.proxy_threshold_auc, seed=seed)
     extra["proxies"] = proxies[proxies["n"] >= params.engine.min_group_size].head(40).to_dict("records")
+    joint = joint_proxy_table(X, sensitive, seed=seed)
+    extra["joint_proxies"] = joint[joint["n"] >= params.engine.min_group_size].to_dict("records")
     found += dl.proxy_dilemma(proxies, language)
     first = sensitive.columns[0]
     try:
