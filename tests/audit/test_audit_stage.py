@@ -114,3 +114,31 @@ def test_audit_scores_bad_input_one_line_and_no_report(tmp_path, capsys, content
     assert status == 2
     assert capsys.readouterr().err == f"risico audit-scores: error: {message}\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_a_pilot_file_is_audited_beside_the_periods(pipeline_project, tmp_path):
+    path, _ = scored_csv(pipeline_project, tmp_path)
+    frame = pd.read_csv(path, sep=";")
+    frame["age_band"] = pd.cut(frame["age"], [0, 27, 40, 55, 67, 200], right=False,
+                               labels=["18-26", "27-39", "40-54", "55-66", "67+"]).astype(str)
+    frame.to_csv(path, sep=";", index=False)
+    root = pipeline_project
+    out = tmp_path / "audit"
+    status = main(["--quiet", "audit", "--params", str(root / "params.yaml"), "--processed",
+                   str(root / "data" / "processed"), "--scores", str(root / "data" / "scores" / "scores.parquet"),
+                   "--truth", str(root / "data" / "truth"), "--pilot", str(path), "--pilot-score", "score_ebm",
+                   "--pilot-label", "found", "--out", str(out), "--metrics", str(tmp_path / "m.json")])
+    assert status == 0
+    result = json.loads((out / "audit.json").read_text())
+    assert set(result["stages"]) == {"train", "validation", "test", "pilot"}
+
+
+def test_a_disparity_that_changes_direction_between_stages_raises_the_alarm():
+    from risico.audit.dilemmas import stage_flip_dilemmas
+    row = {"attribute": "gender", "group": "female", "reference": "male", "metric": "fpr"}
+    stages = {"test": pd.DataFrame([{**row, "ratio": 1.6, "ratio_lo": 1.3, "ratio_hi": 1.9}]),
+              "pilot": pd.DataFrame([{**row, "ratio": 0.6, "ratio_lo": 0.45, "ratio_hi": 0.8}])}
+    alarms = stage_flip_dilemmas(stages, "en")
+    assert len(alarms) == 1 and alarms[0]["id"] == "stage_flip" and "test: 1.60 / pilot: 0.60" in alarms[0]["text"]
+    same = {"test": stages["test"], "pilot": stages["test"]}
+    assert stage_flip_dilemmas(same, "en") == []

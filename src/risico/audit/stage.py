@@ -27,7 +27,7 @@ from risico.audit.clusters import bias_clusters
 from risico.audit.engine import AuditParams
 from risico.audit.feedback import compare_feedback
 from risico.audit.funnel import clopper_pearson
-from risico.audit.io import ScoredTable
+from risico.audit.io import ScoredTable, check_selection, read_scored_table
 from risico.audit.proxies import joint_proxy_table, proxy_table
 from risico.audit.report import render_report
 from risico.audit.run import audit_table, by_group_csv
@@ -196,6 +196,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--truth", type=Path, help="ground truth folder (synthetic world only)")
     parser.add_argument("--interim", type=Path,
                         help="validated tables: columns the model does not use are checked as proxies too")
+    parser.add_argument("--pilot", type=Path,
+                        help="a scored table from a pilot (CSV/Parquet) to audit beside train/validation/test")
+    parser.add_argument("--pilot-score", default="score", help="score column of --pilot")
+    parser.add_argument("--pilot-label", default="label", help="outcome column of --pilot")
+    parser.add_argument("--pilot-top-k", type=int, help="cases selected in the pilot (default: the top capacity)")
     parser.add_argument("--out", required=True, type=Path, help="output folder: report.html, audit.json, by_group.csv")
     parser.add_argument("--metrics", required=True, type=Path, help="output metrics JSON (key disparities)")
 
@@ -225,6 +230,13 @@ def run(args: argparse.Namespace) -> None:
         results[split] = audit_table(table_, params.engine, selected=selected, random_value="random",
                                      language=language)
         stages[split] = results[split][2]
+    if args.pilot is not None:
+        pilot = read_scored_table(args.pilot, score=args.pilot_score, label=args.pilot_label,
+                                  sensitive=list(params.attributes))
+        k = args.pilot_top_k or min(capacity, len(pilot.score))
+        check_selection(len(pilot.score), pilot.score, k, None)
+        results["pilot"] = audit_table(pilot, params.engine, top_k=k, language=language)
+        stages["pilot"] = results["pilot"][2]
     result, groups, disparities = results["test"]
     test = (scores["split"] == "test").to_numpy()
     extra, figures, found = _extras(X[test], sensitive[test].reset_index(drop=True), score[test], target[test],
