@@ -373,7 +373,7 @@ def _risico_outcome(frame: pd.DataFrame, exp: Mapping[str, Any], today: dt.date)
         return _outcome(exp, False, 0, (), error=f"column(s) {missing} missing")
     try:
         mask = _ROW_MASKS[exp["type"]](frame, exp["kwargs"], today)
-    except Exception as exc:  # noqa: BLE001 - reported like GX reports a failed metric
+    except (TypeError, ValueError) as exc:   # a column of the wrong type: reported like GX reports a failed metric
         return _outcome(exp, False, 0, (), error=f"{type(exc).__name__}: {exc}")
     values = frame[exp["kwargs"]["column"]].to_numpy()[mask][:MAX_EXAMPLES]
     return _outcome(exp, not mask.any(), int(mask.sum()), tuple(_plain(v) for v in values))
