@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "evaluate": "risico.evaluate.stage",
     "audit": "risico.audit.stage",
     "audit-scores": "risico.audit.scores_cli",
+    "approve": "risico.governance.approve",
     "where": "risico.where",
     "contract": "risico.contract",
     "export-csv": "risico.ingest.export",

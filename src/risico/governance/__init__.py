@@ -1,0 +1,1 @@
+"""Governance: the ethics committee's decisions and the gate no score passes without one."""

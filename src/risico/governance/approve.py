@@ -1,0 +1,70 @@
+"""``python -m risico approve``: the ethics committee's decision, bound to the exact model, audit, params and data.
+
+It shows the audit's verdict and open dilemmas first and asks for confirmation
+(``--yes`` for scripted use); then it appends one sealed record to
+``governance/decisions/``. No worklist can be made without an approving,
+unexpired record whose hashes match the current artifacts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from risico.errors import RisicoError
+from risico.governance.decisions import artifact_hashes, latest_decision, make_decision, write_decision
+from risico.params import load_section
+
+HELP = "record the ethics committee's decision on this model (binds model, audit, params and data by hash)"
+NOT_CONFIRMED = "Decision not recorded: the committee did not confirm. Run again and answer 'ja' (or pass --yes)."
+BAD_DATE = "Option {option} must be a date as YYYY-MM-DD. Got {value!r} instead."
+
+
+def _date(option: str, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise RisicoError(BAD_DATE.format(option=option, value=value)) from None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--decision", required=True, choices=("approve", "reject"))
+    parser.add_argument("--committee", required=True, help="name of the ethics committee")
+    parser.add_argument("--date", required=True, help="date of the decision, YYYY-MM-DD")
+    parser.add_argument("--conditions", required=True, help="the conditions of use (or the reasons to reject)")
+    parser.add_argument("--valid-until", help="last day the decision holds, YYYY-MM-DD")
+    parser.add_argument("--yes", action="store_true", help="confirm without asking (scripted use)")
+    parser.add_argument("--model", type=Path,
+                        help="the model file approved (default: models/<train.model>.pkl from --params)")
+    parser.add_argument("--audit", type=Path, default=Path("reports/audit/audit.json"), help="the audit decided on")
+    parser.add_argument("--params", type=Path, default=Path("params.yaml"))
+    parser.add_argument("--training-data", type=Path, default=Path("data/interim"))
+    parser.add_argument("--decisions", type=Path, default=Path("governance/decisions"))
+
+
+def run(args: argparse.Namespace) -> None:
+    date, valid_until = _date("--date", args.date), _date("--valid-until", args.valid_until)
+    model = args.model or Path("models") / f"{load_section(args.params, 'train')['model']}.pkl"
+    hashes = artifact_hashes({"model": model, "audit": args.audit, "params": args.params,
+                              "training_data": args.training_data})
+    audit = json.loads(args.audit.read_text(encoding="utf-8"))
+    dilemmas = [d["title"] + ": " + d["text"] for d in audit.get("dilemmas", [])]
+    print(f"Audit verdict: {audit.get('verdict')}")
+    for number, dilemma in enumerate(dilemmas, 1):
+        print(f"  {number}. {dilemma}")
+    if not args.yes:
+        print(f"Record the decision '{args.decision}' of {args.committee} on {date}? [ja/nee] ", end="", flush=True)
+        if sys.stdin.readline().strip().lower() not in ("ja", "j", "yes", "y"):
+            raise RisicoError(NOT_CONFIRMED)
+    previous = latest_decision(args.decisions) if args.decisions.exists() else None
+    record = make_decision(decision=args.decision, committee=args.committee, date=date, conditions=args.conditions,
+                           valid_until=valid_until, hashes=hashes, verdict=str(audit.get("verdict")),
+                           dilemmas=dilemmas, supersedes=previous["record_id"] if previous else None)
+    args.decisions.mkdir(parents=True, exist_ok=True)
+    path = write_decision(record, args.decisions)
+    print(f"Recorded {record['record_id']} in {path}")
