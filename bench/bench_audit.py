@@ -25,12 +25,12 @@ import argparse
 import json
 import os
 import platform
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+from _child import run_child  # noqa: E402 - a sibling module, run as a script
 
 REPO = Path(__file__).resolve().parents[1]
 ATTRIBUTES = {
@@ -160,15 +160,7 @@ def child_compare(rows: int, n_boot: int, seeds: int) -> dict:
 
 
 def measure(*args: str) -> dict:
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, "--child", *args], stdout=subprocess.PIPE, text=True)
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    if status != 0:
-        raise SystemExit(f"child {args} failed with status {status}")
-    result = json.loads(out)
-    result.update(wall_s=time.perf_counter() - start, peak_mb=usage.ru_maxrss / 1024)
-    return result
+    return run_child(__file__, *args)
 
 
 def main() -> None:

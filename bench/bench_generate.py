@@ -15,11 +15,11 @@ import json
 import os
 import platform
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _child import run_child  # noqa: E402 - a sibling module, run as a script
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -48,17 +48,7 @@ def child(n_persons: int, out: Path) -> None:
 
 def measure(n_persons: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, __file__, "--child", str(n_persons), tmp], stdout=subprocess.PIPE,
-                                text=True)
-        out = proc.stdout.read()
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        if status != 0:
-            raise SystemExit(f"child failed with status {status}")
-        result = json.loads(out)
-        result.update(wall_s=wall, peak_mb=usage.ru_maxrss / 1024)
-        return result
+        return run_child(__file__, str(n_persons), tmp)
 
 
 def main() -> None:

@@ -25,11 +25,11 @@ import argparse
 import json
 import os
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _child import run_child  # noqa: E402 - a sibling module, run as a script
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -45,7 +45,7 @@ def child(folder: Path) -> None:
 
     from risico.evaluate.core import calibration_frame, evaluate_scores, per_split
     from risico.evaluate.reasons import reason_codes, render_reasons
-    from risico.evaluate.stage import _truth
+    from risico.truth import aligned_truth
     from risico.features import build_application_features, parse_feature_params
     from risico.features.stage import read_inputs
     from risico.train.stage import parse_train_params, select_features, train_models
@@ -74,7 +74,7 @@ def child(folder: Path) -> None:
     peaks["train"] = _rss_mb()
 
     t = time.perf_counter()
-    truth = _truth(folder / "truth", features.meta)
+    truth = aligned_truth(folder / "truth", features.meta["application_id"])
     result = evaluate_scores(scores, features.labels, features.meta, truth, train.families, train.model, capacity)
     per_split(scores, features.labels, truth, train.model)
     calibration_frame(scores, features.labels, truth, train.families)
@@ -143,14 +143,8 @@ def main() -> None:
         t = time.perf_counter()
         write_inputs(args.persons, Path(tmp))
         prepare = time.perf_counter() - t
-        start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, __file__, "--child", tmp], stdout=subprocess.PIPE, text=True)
-        out = proc.stdout.read()
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-    if status:
-        raise SystemExit(f"child failed with status {status}")
-    r = json.loads(out)
+        r = run_child(__file__, tmp)
+    wall = r["wall_s"]
     s = r["times"]
     n = r["applications"]
     print(f"# features + train (EBM) + evaluate, {args.persons:,} persons, {n:,} applications x {r['features']} "
@@ -162,7 +156,7 @@ def main() -> None:
     print(f"{'3 evaluate':<32}{s['evaluate']:8.2f} s   peak so far {r['peaks']['evaluate']:6.0f} MB")
     print(f"{'total 1-3':<32}{s['features'] + s['train'] + s['evaluate']:8.2f} s   (target < 600 s on 2 cores)")
     print(f"{'child wall (incl. start, 4)':<32}{wall:8.2f} s")
-    print(f"{'peak memory':<32}{usage.ru_maxrss / 1024:8.0f} MB   (target < 6144 MB)")
+    print(f"{'peak memory':<32}{r['peak_mb']:8.0f} MB   (target < 6144 MB)")
     print(f"  splits: " + ", ".join(f"{k}={v:,}" for k, v in r["rows"].items()))
     scoring = s["score_predict_proba"] + s["score_contributions"] + s["score_reason_codes"]
     print(f"4 scoring with reasons, all {n:,} applications:")

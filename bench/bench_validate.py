@@ -15,11 +15,11 @@ import argparse
 import datetime as dt
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _child import run_child  # noqa: E402 - a sibling module, run as a script
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -99,20 +99,14 @@ def main() -> None:
             else:
                 write_parquet(frame, Path(tmp) / f"{name}.parquet")
         del world
-        start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, __file__, "--child", tmp], stdout=subprocess.PIPE, text=True)
-        out = proc.stdout.read()
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-    if status:
-        raise SystemExit(f"child failed with status {status}")
-    result = json.loads(out)
+        result = run_child(__file__, tmp)
+    wall = result["wall_s"]
     print(f"# ingest + validate, {args.persons:,} persons ({result['rows']:,} rows), "
           f"{'CSV' if args.csv else 'Parquet'}, {os.cpu_count()} cores")
     for key, value in result["times"].items():
         print(f"{key:<24}{value:8.2f} s")
     print(f"{'child wall (incl. start)':<24}{wall:8.2f} s")
-    print(f"{'peak memory':<24}{usage.ru_maxrss / 1024:8.0f} MB")
+    print(f"{'peak memory':<24}{result['peak_mb']:8.0f} MB")
     print("pipeline figure = read_and_type + privacy_scan + gx_import + validate_tables_total + drift = "
           f"{sum(result['times'][k] for k in ('read_and_type', 'privacy_scan', 'gx_import', 'validate_tables_total', 'drift')):.2f} s")
 

@@ -39,6 +39,7 @@ from risico.htmlpage import esc, table
 from risico.io import atomic_dir, write_json
 from risico.params import SectionReader, load_section
 from risico.texts import LANGUAGES, text
+from risico.truth import aligned_truth
 
 log = logging.getLogger(__name__)
 
@@ -215,7 +216,8 @@ def run(args: argparse.Namespace) -> None:
     labels = pd.read_parquet(args.processed / "labels.parquet")
     protected = pd.read_parquet(args.processed / "protected.parquet")
     X = pd.read_parquet(args.processed / "X.parquet").set_index("application_id")
-    truth = _truth(args.truth, meta)
+    aligned = aligned_truth(args.truth, meta["application_id"])
+    truth = None if aligned is None else aligned["true_violation"].to_numpy(dtype=float)
     sensitive = sensitive_frame(protected, params.attributes)
     score = scores[f"score_{model}"].to_numpy()
     period = meta["period"].to_numpy()
@@ -348,14 +350,6 @@ def _json(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return value.tolist()
     return str(value)
-
-
-def _truth(folder: Path | None, meta: pd.DataFrame) -> np.ndarray | None:
-    if folder is None or not (folder / "applications_truth.parquet").is_file():
-        return None
-    truth = pd.read_parquet(folder / "applications_truth.parquet").set_index("application_id")
-    aligned = truth["true_violation"].reindex(meta["application_id"])
-    return None if aligned.isna().any() else aligned.to_numpy(dtype=float)
 
 
 def _metrics(result: Mapping) -> dict:

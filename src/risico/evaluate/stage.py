@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 from pathlib import Path
 
 import pandas as pd
@@ -17,10 +16,10 @@ from risico.io import atomic_dir, atomic_file, write_json, write_parquet
 from risico.models.store import load_model
 from risico.params import SectionReader, load_section
 from risico.texts import LANGUAGES, text
+from risico.truth import aligned_truth
 from risico.train.firewall import parse_protected_params
 from risico.train.stage import parse_train_params
 
-log = logging.getLogger(__name__)
 
 HELP = "measure the models on the test period against observed labels and the truth; explain; write the model card"
 CAPACITY_TOO_LARGE = ("The 'capacity' parameter of worklist must be an int in [1, {most}] (the most applications "
@@ -55,7 +54,7 @@ def run(args: argparse.Namespace) -> None:
     labels = pd.read_parquet(args.processed / "labels.parquet")
     X = pd.read_parquet(args.processed / "X.parquet").set_index("application_id")
     scores = pd.read_parquet(args.scores)
-    truth = _truth(args.truth, meta)
+    truth = aligned_truth(args.truth, meta["application_id"])
     test_months = meta.loc[(scores["split"] == "test").to_numpy(), "period"].value_counts()
     if test_months.empty or capacity > int(test_months.max()):
         raise RisicoError(CAPACITY_TOO_LARGE.format(most=int(test_months.max()) if len(test_months) else 0,
@@ -87,18 +86,6 @@ def run(args: argparse.Namespace) -> None:
     args.reasons.parent.mkdir(parents=True, exist_ok=True)
     write_parquet(reasons.reset_index(), args.reasons)
     write_json(_metrics(result), args.metrics)
-
-
-def _truth(folder: Path | None, meta: pd.DataFrame) -> pd.DataFrame | None:
-    """The truth aligned with ``meta``, or None when there is none for these applications."""
-    if folder is None or not (folder / "applications_truth.parquet").is_file():
-        return None
-    truth = pd.read_parquet(folder / "applications_truth.parquet").set_index("application_id")
-    aligned = truth.reindex(meta["application_id"])
-    if aligned["true_violation"].isna().any():
-        log.warning("no ground truth for these applications: metrics against the truth are left out")
-        return None
-    return aligned.reset_index()
 
 
 def _metrics(result: dict) -> dict:
