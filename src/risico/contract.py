@@ -183,6 +183,13 @@ TRUTH_CONTRACT: dict[str, Table] = {t.name: t for t in (
         Column("intermediary_id", "str", _ID, unique=True),
         Column("malafide", "bool", "the intermediary recruits clients for malafide providers"),
     )),
+    Table("batch_truth", "Ground truth of the current month's new applications (`data/batch/`).", (
+        Column("application_id", "str", _ID, unique=True),
+        Column("true_violation", "bool", "the application really breaks the rules"),
+        Column("true_probability", "float", "the generator's probability of a violation (the oracle score)",
+               minimum=0, maximum=1),
+        Column("violation_type", "str", "honest error or fraud", allowed=("none", "error", "fraud")),
+    )),
 )}
 
 

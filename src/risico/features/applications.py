@@ -34,6 +34,7 @@ __all__ = [
     "FEATURE_GROUPS",
     "INPUT_TABLES",
     "build_application_features",
+    "feature_matrix",
     "parse_feature_params",
 ]
 
@@ -172,6 +173,22 @@ def build_application_features(tables: Mapping[str, pd.DataFrame], params: Featu
     """
     check_inputs(tables, params)
     apps = tables["applications"].reset_index(drop=True)
+    X, groups = _feature_matrix(apps, tables, params)
+    return FeatureSet(X=X, meta=application_meta(apps), labels=application_labels(apps, tables["investigations"]),
+                      protected=applicant_protected(apps, tables["protected_persons"]), groups=groups)
+
+
+def feature_matrix(tables: Mapping[str, pd.DataFrame], params: FeatureParams) -> pd.DataFrame:
+    """Only ``X`` of :func:`build_application_features`, without labels or protected attributes (for scoring).
+
+    ``tables`` need not hold ``protected_persons``; ``investigations`` only when a chosen group reads it.
+    """
+    check_inputs(tables, params, scoring=True)
+    return _feature_matrix(tables["applications"].reset_index(drop=True), tables, params)[0]
+
+
+def _feature_matrix(apps: pd.DataFrame, tables: Mapping[str, pd.DataFrame],
+                    params: FeatureParams) -> tuple[pd.DataFrame, dict[str, str]]:
     as_of = day_numbers(apps["decision_date"])
     parts, groups = [], {}
     for group in params.groups:
@@ -185,13 +202,15 @@ def build_application_features(tables: Mapping[str, pd.DataFrame], params: Featu
     X = pd.concat(parts, axis=1)
     X.index = pd.Index(apps["application_id"].astype("str"), name="application_id")
     log.info("built %d features for %d applications (groups: %s)", X.shape[1], len(X), ", ".join(params.groups))
-    return FeatureSet(X=X, meta=application_meta(apps), labels=application_labels(apps, tables["investigations"]),
-                      protected=applicant_protected(apps, tables["protected_persons"]), groups=groups)
+    return X, groups
 
 
-def check_inputs(tables: Mapping[str, pd.DataFrame], params: FeatureParams) -> None:
-    """Raise :class:`FeatureError` on the first problem that would make the features wrong."""
-    needed = ["applications", "investigations", "protected_persons"]
+def check_inputs(tables: Mapping[str, pd.DataFrame], params: FeatureParams, *, scoring: bool = False) -> None:
+    """Raise :class:`FeatureError` on the first problem that would make the features wrong.
+
+    ``scoring``: only the tables the feature groups read are needed (no labels, no protected attributes).
+    """
+    needed = ["applications"] if scoring else ["applications", "investigations", "protected_persons"]
     for group in params.groups:
         needed += [t for t in GROUP_BUILDERS[group][1] if t not in needed]
     for table in needed:
@@ -208,7 +227,8 @@ def check_inputs(tables: Mapping[str, pd.DataFrame], params: FeatureParams) -> N
         for column in tables[table].columns:
             if column in hidden:
                 raise FeatureError(PROTECTED_INPUT.format(table=table, column=column))
-    for table, column in (("applications", "application_id"), ("protected_persons", "person_id"),
+    for table, column in (("applications", "application_id"),
+                          *([] if scoring else [("protected_persons", "person_id")]),
                           *[(t, k) for t, k in (("households", "household_id"), ("addresses", "address_id"),
                                                 ("providers", "provider_id")) if t in needed]):
         _check_unique(tables[table], table, column)

@@ -15,10 +15,18 @@ import sys
 from pathlib import Path
 
 from risico.errors import RisicoError
-from risico.governance.decisions import artifact_hashes, latest_decision, make_decision, write_decision
+from risico.governance.decisions import (artifact_hashes, default_model_path, latest_decision, make_decision,
+                                         write_decision)
 from risico.params import load_section
 
 HELP = "record the ethics committee's decision on this model (binds model, audit, params and data by hash)"
+DEMO_NOT_SYNTHETIC = ("approve --demo is only for the synthetic demo world, but data.source in {params} is {source!r}. "
+                      "A real extract needs a real committee decision: approve --decision ... --committee ...")
+DEMO_WITH_DECISION = "approve --demo records its own demo decision; leave out {options}."
+MISSING_OPTION = "approve needs {options} (or --demo on the synthetic world)."
+DEMO_COMMITTEE = "DEMO (no committee: synthetic data)"
+DEMO_CONDITIONS = ("Demonstration on synthetic data only. Every output is watermarked as a demo; not for "
+                   "decisions about people.")
 NOT_CONFIRMED = "Decision not recorded: the committee did not confirm. Run again and answer 'ja' (or pass --yes)."
 BAD_DATE = "Option {option} must be a date as YYYY-MM-DD. Got {value!r} instead."
 
@@ -33,10 +41,12 @@ def _date(option: str, value: str | None) -> dt.date | None:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--decision", required=True, choices=("approve", "reject"))
-    parser.add_argument("--committee", required=True, help="name of the ethics committee")
-    parser.add_argument("--date", required=True, help="date of the decision, YYYY-MM-DD")
-    parser.add_argument("--conditions", required=True, help="the conditions of use (or the reasons to reject)")
+    parser.add_argument("--decision", choices=("approve", "reject"))
+    parser.add_argument("--committee", help="name of the ethics committee")
+    parser.add_argument("--date", help="date of the decision, YYYY-MM-DD")
+    parser.add_argument("--conditions", help="the conditions of use (or the reasons to reject)")
+    parser.add_argument("--demo", action="store_true",
+                        help="record a demo approval (synthetic data only; every output is watermarked as a demo)")
     parser.add_argument("--valid-until", help="last day the decision holds, YYYY-MM-DD")
     parser.add_argument("--yes", action="store_true", help="confirm without asking (scripted use)")
     parser.add_argument("--model", type=Path,
@@ -47,9 +57,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--decisions", type=Path, default=Path("governance/decisions"))
 
 
+def _demo_defaults(args: argparse.Namespace) -> None:
+    """Fill in a demo decision, or check that a real one has every option."""
+    options = {"--decision": args.decision, "--committee": args.committee, "--date": args.date,
+               "--conditions": args.conditions}
+    if not args.demo:
+        missing = [name for name, value in options.items() if value is None]
+        if missing:
+            raise RisicoError(MISSING_OPTION.format(options=", ".join(missing)))
+        return
+    given = [name for name, value in options.items() if value is not None]
+    if given:
+        raise RisicoError(DEMO_WITH_DECISION.format(options=", ".join(given)))
+    source = load_section(args.params, "data").get("source")
+    if source != "synthetic":
+        raise RisicoError(DEMO_NOT_SYNTHETIC.format(params=args.params, source=source))
+    args.decision, args.committee, args.conditions = "approve", DEMO_COMMITTEE, DEMO_CONDITIONS
+    args.date = dt.date.today().isoformat()
+    args.yes = True
+
+
 def run(args: argparse.Namespace) -> None:
+    _demo_defaults(args)
     date, valid_until = _date("--date", args.date), _date("--valid-until", args.valid_until)
-    model = args.model or Path("models") / f"{load_section(args.params, 'train')['model']}.pkl"
+    model = args.model or default_model_path(args.params)
     hashes = artifact_hashes({"model": model, "audit": args.audit, "params": args.params,
                               "training_data": args.training_data})
     audit = json.loads(args.audit.read_text(encoding="utf-8"))
@@ -64,7 +95,8 @@ def run(args: argparse.Namespace) -> None:
     previous = latest_decision(args.decisions) if args.decisions.exists() else None
     record = make_decision(decision=args.decision, committee=args.committee, date=date, conditions=args.conditions,
                            valid_until=valid_until, hashes=hashes, verdict=str(audit.get("verdict")),
-                           dilemmas=dilemmas, supersedes=previous["record_id"] if previous else None)
+                           dilemmas=dilemmas, supersedes=previous["record_id"] if previous else None,
+                           demo=args.demo)
     args.decisions.mkdir(parents=True, exist_ok=True)
     path = write_decision(record, args.decisions)
-    print(f"Recorded {record['record_id']} in {path}")
+    print(f"Recorded {record['record_id']} in {path}" + (" (DEMO: synthetic data only)" if args.demo else ""))

@@ -28,7 +28,7 @@ from risico.errors import RisicoError
 
 __all__ = [
     "BOUND", "UNBOUND_PARAMS", "DecisionError", "GateClosed",
-    "artifact_hashes", "make_decision", "write_decision", "latest_decision", "check_gate", "record_is_intact",
+    "artifact_hashes", "default_model_path", "make_decision", "write_decision", "latest_decision", "check_gate", "record_is_intact",
 ]
 
 BOUND = ("model", "audit", "params", "training_data")
@@ -82,6 +82,13 @@ def artifact_hashes(paths: Mapping[str, Path]) -> dict[str, str]:
     return hashes
 
 
+def default_model_path(params: Path) -> Path:
+    """The model that scores: ``models/<train.model>.pkl`` (as the train stage writes it)."""
+    from risico.params import load_section
+
+    return Path("models") / f"{load_section(params, 'train')['model']}.pkl"
+
+
 def _path_hash(path: Path) -> str:
     if path.is_file():
         return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -107,8 +114,11 @@ def _canonical_hash(content: Mapping[str, Any]) -> str:
 
 def make_decision(*, decision: Literal["approve", "reject"], committee: str, date: dt.date, conditions: str,
                   valid_until: dt.date | None, hashes: Mapping[str, str], verdict: str, dilemmas: list[str],
-                  supersedes: str | None) -> dict[str, Any]:
-    """A sealed decision record: every field, a ``record_id`` and a ``record_hash`` over all other fields."""
+                  supersedes: str | None, demo: bool = False) -> dict[str, Any]:
+    """A sealed decision record: every field, a ``record_id`` and a ``record_hash`` over all other fields.
+
+    A ``demo`` record (``approve --demo``) carries ``"demo": true``; the worklist watermarks what it leads to.
+    """
     if decision not in ("approve", "reject"):
         raise DecisionError(BAD_DECISION.format(value=decision))
     for field, value in (("committee", committee), ("conditions", conditions)):
@@ -125,6 +135,8 @@ def make_decision(*, decision: Literal["approve", "reject"], committee: str, dat
         "hashes": {name: hashes[name] for name in BOUND}, "verdict": verdict, "dilemmas": list(dilemmas),
         "supersedes": supersedes,
     }
+    if demo:
+        body["demo"] = True
     body["record_id"] = f"D-{date:%Y%m%d}-{_canonical_hash(body)[:8]}"
     return {**body, "record_hash": _canonical_hash(body)}
 
@@ -163,7 +175,14 @@ def _read(path: Path) -> dict[str, Any] | None:
 
 
 def _newest(records: list[dict[str, Any]]) -> dict[str, Any] | None:
-    return max(records, key=lambda r: (r["date"], r["record_id"]), default=None)
+    """The newest record: one that no other record supersedes; among several, the latest (date, record_id).
+
+    Two decisions on the same date are ordered by ``supersedes`` (the approve
+    command fills it with the then newest record), not by their hash-based ids.
+    """
+    superseded = {r.get("supersedes") for r in records}
+    heads = [r for r in records if r["record_id"] not in superseded] or records
+    return max(heads, key=lambda r: (r["date"], r["record_id"]), default=None)
 
 
 def latest_decision(folder: Path) -> dict[str, Any] | None:

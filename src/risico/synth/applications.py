@@ -43,12 +43,18 @@ class ApplicationDraw:
 
 
 def generate_applications(rng: np.random.Generator, params: GenerateParams, pop: Population,
-                          prov: ProviderWorld) -> ApplicationDraw:
-    """Draw applications over the period and their ground truth."""
+                          prov: ProviderWorld, *, window: tuple[int, int] | None = None,
+                          first_id: int = 1) -> ApplicationDraw:
+    """Draw applications and their ground truth over the period, or over ``window`` (first day, end day).
+
+    A window draws at the period's rate: ``per_household`` scaled by the
+    window's share of the period. Ids start at ``first_id``.
+    """
     hh = pop.households
     n_h = len(hh)
-    start, end = day_number(params.start_date), day_number(params.end_date)
-    per_h = rng.poisson(params.applications.per_household, n_h)
+    period = day_number(params.start_date), day_number(params.end_date)
+    start, end = window or period
+    per_h = rng.poisson(params.applications.per_household * (end - start) / (period[1] - period[0]), n_h)
     household = np.repeat(np.arange(n_h), per_h)
     n = household.size
     app_day = start + np.floor(rng.random(n) * (end - start)).astype(np.int64)
@@ -95,7 +101,7 @@ def generate_applications(rng: np.random.Generator, params: GenerateParams, pop:
     income = np.where(is_care, rng.lognormal(np.log(1800), 0.5, n) * np.where(type_index[household] >= 2, 1.6, 1.0),
                       np.where(rng.random(n) < 0.7, 0.0, rng.uniform(100, 900, n)))
     assets = np.where(is_care, rng.lognormal(np.log(9000), 1.2, n), rng.uniform(0, 7500, n))
-    ids = make_ids("AV", n, 8)
+    ids = make_ids("AV", first_id - 1 + n, 8).iloc[first_id - 1:].reset_index(drop=True)
     table = pd.DataFrame({
         "application_id": ids,
         "household_id": hh["household_id"].to_numpy()[household],

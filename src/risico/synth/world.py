@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import numpy as np
 import pandas as pd
 
-from risico.synth._common import to_datetime
+from risico.synth._common import day_number, to_datetime
 from risico.synth.applications import generate_applications
 from risico.synth.investigations import declarations, investigate_applications, investigate_providers
 from risico.synth.params import GenerateParams
 from risico.synth.population import generate_population
 from risico.synth.providers import generate_providers
 
-__all__ = ["World", "generate_world", "RAW_TABLES", "TRUTH_TABLES"]
+__all__ = ["World", "generate_world", "RAW_TABLES", "TRUTH_TABLES", "batch_month"]
 
 RAW_TABLES = ("persons", "households", "addresses", "providers", "applications", "declarations", "investigations")
-TRUTH_TABLES = ("applications_truth", "providers_truth", "intermediaries_truth")
+TRUTH_TABLES = ("applications_truth", "providers_truth", "intermediaries_truth", "batch_truth")
+#: A batch holds new applications: not yet decided, so without ``decision_date`` and ``awarded``.
+UNDECIDED = ("decision_date", "awarded")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,10 +34,15 @@ class World:
     truth : dict of DataFrame
         What only a synthetic world knows (``TRUTH_TABLES``); written to
         ``data/truth/`` and used for evaluation only.
+    batch : DataFrame
+        The "current month": applications received in the month after the
+        period, not yet decided or investigated (the worklist's input);
+        written to ``data/batch/applications.parquet``.
     """
 
     raw: dict[str, pd.DataFrame]
     truth: dict[str, pd.DataFrame]
+    batch: pd.DataFrame
 
 
 def generate_world(params: GenerateParams) -> World:
@@ -43,8 +51,8 @@ def generate_world(params: GenerateParams) -> World:
     Each part draws from its own child of ``SeedSequence(params.seed)``, so
     changing, say, the provider parameters leaves the population unchanged.
     """
-    seeds = np.random.SeedSequence(params.seed).spawn(6)
-    rng_pop, rng_prov, rng_app, rng_inv, rng_pinv, rng_decl = (np.random.default_rng(s) for s in seeds)
+    seeds = np.random.SeedSequence(params.seed).spawn(7)
+    rng_pop, rng_prov, rng_app, rng_inv, rng_pinv, rng_decl, rng_batch = (np.random.default_rng(s) for s in seeds)
     pop = generate_population(rng_pop, params)
     prov = generate_providers(rng_prov, params, pop.addresses)
     apps = generate_applications(rng_app, params, pop, prov)
@@ -68,9 +76,29 @@ def generate_world(params: GenerateParams) -> World:
         "declarations": decl,
         "investigations": investigations,
     }
+    first, end = batch_month(params)
+    batch = generate_applications(rng_batch, params, pop, prov, window=(day_number(first), day_number(end)),
+                                  first_id=len(applications) + 1)
+    batch_table = _finish_batch(batch.table, applications)
     truth = {"applications_truth": truth_apps, "providers_truth": prov.truth,
-             "intermediaries_truth": intermediaries}
-    return World(raw=raw, truth=truth)
+             "intermediaries_truth": intermediaries, "batch_truth": batch.truth}
+    return World(raw=raw, truth=truth, batch=batch_table)
+
+
+def batch_month(params: GenerateParams) -> tuple[dt.date, dt.date]:
+    """First day of the month after the period, and the first day of the month after that."""
+    first = params.end_date.replace(day=1)
+    if first < params.end_date:
+        first = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, (first + dt.timedelta(days=32)).replace(day=1)
+
+
+def _finish_batch(table: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    """The batch as the applications table without the decision columns; earlier applications include history."""
+    finished = _finish_applications(table, np.zeros(len(table), dtype=np.int64), np.zeros(len(table), dtype=bool))
+    before = history["household_id"].value_counts()
+    finished["previous_applications"] += finished["household_id"].map(before).fillna(0).to_numpy(dtype=np.int64)
+    return finished.drop(columns=list(UNDECIDED))
 
 
 def _finish_applications(table: pd.DataFrame, decision_day: np.ndarray, awarded: np.ndarray) -> pd.DataFrame:

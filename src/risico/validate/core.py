@@ -24,7 +24,7 @@ from risico.errors import RisicoError
 from risico.params import SectionReader
 from risico.validate.references import dangling, parent_first
 
-__all__ = ["ValidateParams", "parse_validate_params", "ValidationError", "Validation", "validate_tables",
+__all__ = ["ValidateParams", "parse_validate_params", "ValidationError", "Validation", "validate_tables", "validate_table",
            "TABLE_FAILURE", "QUARANTINE_LIMIT", "DANGLING_LIMIT", "PROBLEM_COLUMN"]
 
 PROBLEM_COLUMN = "_ingest_problem"
@@ -67,7 +67,7 @@ class Validation:
 def validate_tables(frames: Mapping[str, pd.DataFrame], suites: Mapping[str, dict], params: ValidateParams,
                     *, today: dt.date, contract: Mapping[str, Table] = CONTRACT) -> Validation:
     """Validate every table of ``contract``; raise :class:`ValidationError` when the extract cannot be used."""
-    from risico.validate.suites import row_failures, run_suites
+    from risico.validate.suites import run_suites
 
     clean = {name: frames[name].drop(columns=PROBLEM_COLUMN, errors="ignore") for name in contract}
     suite_results = run_suites(clean, {name: suites[name] for name in contract}, today=today)
@@ -77,21 +77,47 @@ def validate_tables(frames: Mapping[str, pd.DataFrame], suites: Mapping[str, dic
     quarantine: dict[str, pd.DataFrame] = {}
     dangling_counts: dict[str, dict[str, int]] = {}
     for name in parent_first(contract):
-        frame = frames[name]
-        reasons = _combine([frame[PROBLEM_COLUMN] if PROBLEM_COLUMN in frame else None,
-                            row_failures(clean[name], suites[name], today=today)], frame.index)
-        _check_limit(name, reasons, params.max_quarantine_share)
-        masks = dangling(clean[name], contract[name], accepted)
-        dangling_counts[name] = {column: int(mask.sum()) for column, mask in masks.items()}
-        for column, mask in masks.items():
-            _check_dangling(name, column, contract[name], mask, params.max_dangling_share)
-            parent = contract[name].column(column).references.split(".")[0]
-            reasons = _combine([reasons, pd.Series(np.where(mask, f"{column} not found in accepted {parent}", None),
-                                                   index=frame.index, dtype="str")], frame.index)
-        bad = reasons.notna()
-        accepted[name] = _final_types(clean[name][~bad].reset_index(drop=True), contract[name])
-        quarantine[name] = clean[name][bad].assign(reason=reasons[bad]).reset_index(drop=True)
+        accepted[name], quarantine[name], dangling_counts[name] = _screen_rows(
+            frames[name], clean[name], suites[name], contract[name], accepted, params, today=today)
     return Validation(accepted, quarantine, suite_results, dangling_counts)
+
+
+def validate_table(frame: pd.DataFrame, suite: Mapping[str, Any], spec: Table, parents: Mapping[str, pd.DataFrame],
+                   params: ValidateParams, *, today: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One table against its suite, its references resolved in ``parents``: (accepted rows, quarantined rows).
+
+    The same rules as :func:`validate_tables` (a new extract, such as the
+    worklist's batch, checked against already validated tables); raises
+    :class:`ValidationError` when a table-level rule fails or a limit is passed.
+    """
+    from risico.validate.suites import run_suite
+
+    clean = frame.drop(columns=PROBLEM_COLUMN, errors="ignore")
+    _raise_on_table_failure(spec.name, run_suite(clean, suite, today=today))
+    accepted, quarantined, _ = _screen_rows(frame, clean, suite, spec, parents, params, today=today)
+    return accepted, quarantined
+
+
+def _screen_rows(frame: pd.DataFrame, clean: pd.DataFrame, suite: Mapping[str, Any], spec: Table,
+                 parents: Mapping[str, pd.DataFrame], params: ValidateParams, *,
+                 today: dt.date) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+    """Row-level rules and references: (accepted, quarantine with a ``reason``, dangling rows per column)."""
+    from risico.validate.suites import row_failures
+
+    name = spec.name
+    reasons = _combine([frame[PROBLEM_COLUMN] if PROBLEM_COLUMN in frame else None,
+                        row_failures(clean, suite, today=today)], frame.index)
+    _check_limit(name, reasons, params.max_quarantine_share)
+    masks = dangling(clean, spec, parents)
+    for column, mask in masks.items():
+        _check_dangling(name, column, spec, mask, params.max_dangling_share)
+        parent = spec.column(column).references.split(".")[0]
+        reasons = _combine([reasons, pd.Series(np.where(mask, f"{column} not found in accepted {parent}", None),
+                                               index=frame.index, dtype="str")], frame.index)
+    bad = reasons.notna()
+    accepted = _final_types(clean[~bad].reset_index(drop=True), spec)
+    quarantined = clean[bad].assign(reason=reasons[bad]).reset_index(drop=True)
+    return accepted, quarantined, {column: int(mask.sum()) for column, mask in masks.items()}
 
 
 def _raise_on_table_failure(table: str, result: Any) -> None:

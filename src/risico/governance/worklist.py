@@ -1,0 +1,398 @@
+"""``python -m risico worklist --batch FILE --out DIR``: the inspectors' list, only behind the committee's gate.
+
+The order of the work, and why
+------------------------------
+1. **The gate first.** The SHA-256 of the model file, the audit report, the
+   params that made them and the validated training data must match the
+   newest intact committee decision, which must approve and not have expired
+   (:func:`risico.governance.decisions.check_gate`). Otherwise nothing is read
+   or written and the message says what is missing. A demo decision
+   (``approve --demo``) opens the gate only while ``data.source`` is
+   ``synthetic``, and every output says it is a demo.
+2. **The batch** (CSV or Parquet: the columns of ``applications`` without
+   ``decision_date`` and ``awarded``, since nothing is decided yet) is read
+   like any extract, passes the privacy gate, and is validated with the same
+   suite as the training data, its references resolved in the validated
+   history (``data/interim``). Rows that fail go to ``rejected.csv`` beside
+   the list, with the reason (nothing is lost); above
+   ``validate.max_quarantine_share`` the run stops.
+3. **Features** are built at the as-of date (default: the batch's latest
+   application date) from the history plus the batch, exactly as in training.
+4. **Selection.** ``worklist.capacity`` cases in all: the
+   ``capacity - round(capacity x random_share)`` highest scores (route
+   ``risk``) and ``round(capacity x random_share)`` drawn uniformly from the
+   rest (route ``random``) with a generator seeded by ``worklist.seed`` and
+   the batch's hash (the same batch gives the same draw). The random cases
+   keep tomorrow's labels honest: their hit rate is unbiased.
+5. **The inspector's files** (``worklist.xlsx`` and ``worklist.csv``) list
+   case id, rank, risk band (never a probability), three reasons in plain
+   language and what to check first; never the route. Header lines say that
+   a selection is a reason to look closer or to offer help, never proof.
+   The route goes into a sealed file under ``governance/routes/``.
+6. **The record.** One line is appended to the hash-chained usage log;
+   ``receipt.json`` beside the list keeps that line's hash, so a truncated
+   log is detectable (``python -m risico verify-log --expect-head``).
+
+The random cases usually have low scores and so sit low on a list ordered by
+risk: the list does not say which cases were drawn, but an attentive reader
+can guess. A fully blind list would have to drop rank and band.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import getpass
+import hashlib
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from risico.contract import CONTRACT, Table
+from risico.errors import RisicoError
+from risico.evaluate.reasons import N_REASONS
+from risico.governance.decisions import artifact_hashes, check_gate, default_model_path
+from risico.io import atomic_dir, write_json
+from risico.params import SectionReader, load_section
+from risico.texts import LANGUAGES, text
+
+__all__ = ["HELP", "add_arguments", "run", "WorklistParams", "parse_worklist_params", "select_cases",
+           "risk_bands", "BATCH_TABLE", "make_worklist"]
+
+log = logging.getLogger(__name__)
+
+HELP = "score a batch of new applications and write the inspectors' worklist (only with an approving decision)"
+#: The batch: an applications extract before any decision.
+UNDECIDED = ("decision_date", "awarded")
+BATCH_TABLE = Table("applications", "New applications, not yet decided (the worklist's batch).",
+                    tuple(c for c in CONTRACT["applications"].columns if c.name not in UNDECIDED))
+HISTORY_TABLES = ("persons", "households", "addresses", "providers", "applications", "declarations", "investigations")
+BANDS = ("low", "elevated", "high", "very_high")
+OUTCOMES = ("nothing", "error_corrected", "help_offered", "fraud")
+
+CAPACITY_TOO_LARGE = ("The 'capacity' parameter of worklist is {capacity}, but the batch {batch} has only {n} "
+                      "application(s) that passed validation. Allowed: 1 to {n}.")
+NO_RANDOM_ROOM = ("The worklist draws {n_random} case(s) at random from outside its top {n_risk}, but the batch "
+                  "{batch} has only {n} application(s). Lower worklist.random_share or worklist.capacity.")
+BAD_BANDS = ("The 'band_edges' parameter of worklist must be three increasing probabilities in (0, 1). "
+             "Got {value!r} instead.")
+AS_OF_TOO_EARLY = ("Option --as-of {as_of} is before the latest application date {latest} of the batch {batch}. "
+                   "Allowed: that date or later.")
+BAD_AS_OF = "Option --as-of must be a date as YYYY-MM-DD. Got {value!r} instead."
+NO_REASONS = ("The approved model '{family}' gives no faithful local reasons, and a worklist line needs them. "
+              "Approve a glass-box model (train.model: ebm or scorecard).")
+OUT_NOT_EMPTY = ("Folder {out} already holds files ({files}). A worklist is never overwritten: choose a new --out "
+                 "folder.")
+DEMO_NOT_SYNTHETIC = ("Decision {record_id} is a demo and holds only for synthetic data, but data.source is "
+                      "{source!r}. Record a real committee decision (python -m risico approve ...).")
+ID_IN_HISTORY = "application_id already in the history"
+BATCH_LIMIT = ("Validation stopped: {count:,} of {total:,} rows of the batch {batch} ({share:.2%}) break the "
+               "rules (limit {limit:.2%}); most common: {reason}. Fix the batch and run again.")
+
+
+@dataclasses.dataclass(frozen=True)
+class WorklistParams:
+    capacity: int
+    random_share: float
+    seed: int
+    band_edges: tuple[float, float, float]
+
+    @property
+    def n_random(self) -> int:
+        """Cases drawn at random: ``capacity x random_share``, rounded half up."""
+        return int(np.floor(self.capacity * self.random_share + 0.5))
+
+
+def parse_worklist_params(values: Any) -> WorklistParams:
+    r = SectionReader(values, "worklist")
+    capacity = r.int("capacity", minimum=1)
+    share = r.float("random_share", 0.0, 0.5)
+    seed = r.int("seed", minimum=0)
+    edges = r.value("band_edges", "three increasing probabilities in (0, 1)")
+    ok = (isinstance(edges, list) and len(edges) == 3
+          and all(isinstance(e, (int, float)) and not isinstance(e, bool) and 0 < e < 1 for e in edges)
+          and edges[0] < edges[1] < edges[2])
+    if not ok:
+        raise RisicoError(BAD_BANDS.format(value=edges))
+    r.finish()
+    return WorklistParams(capacity, share, seed, (float(edges[0]), float(edges[1]), float(edges[2])))
+
+
+def select_cases(score: np.ndarray, case_id: np.ndarray, params: WorklistParams, rng: np.random.Generator,
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the risk-selected cases (best first) and of the random ones (drawn from the rest).
+
+    Ties in the score are broken by case id, so the selection is deterministic.
+
+    >>> p = WorklistParams(capacity=4, random_share=0.25, seed=0, band_edges=(0.1, 0.2, 0.3))
+    >>> risk, rand = select_cases(np.array([.9, .1, .8, .2, .7, .3]), np.array(list("abcdef")), p,
+    ...                           np.random.default_rng(0))
+    >>> risk.tolist(), bool(set(rand) & set(risk)), len(rand)
+    ([0, 2, 4], False, 1)
+    """
+    n_random = params.n_random
+    n_risk = params.capacity - n_random
+    order = np.lexsort((case_id, -score))
+    risk = order[:n_risk]
+    rest = np.sort(order[n_risk:])
+    random = np.sort(rng.choice(rest, size=n_random, replace=False)) if n_random else np.array([], dtype=np.int64)
+    return risk, random
+
+
+def risk_bands(probability: np.ndarray, edges: tuple[float, float, float]) -> np.ndarray:
+    """Band code per probability: ``low`` below the first edge, then ``elevated``, ``high``, ``very_high``.
+
+    >>> risk_bands(np.array([0.05, 0.2, 0.35, 0.9]), (0.15, 0.3, 0.5)).tolist()
+    ['low', 'elevated', 'high', 'very_high']
+    """
+    return np.array(BANDS, dtype=object)[np.searchsorted(np.asarray(edges), probability, side="right")]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--batch", required=True, type=Path,
+                        help="new applications: CSV or Parquet with the applications columns without "
+                             "decision_date and awarded (data/batch/applications.parquet in the demo)")
+    parser.add_argument("--out", required=True, type=Path, help="a new folder for the inspector's files")
+    parser.add_argument("--params", type=Path, default=Path("params.yaml"))
+    parser.add_argument("--model", type=Path, help="default: models/<train.model>.pkl")
+    parser.add_argument("--audit", type=Path, default=Path("reports/audit/audit.json"))
+    parser.add_argument("--training-data", type=Path, default=Path("data/interim"),
+                        help="the validated history the model was trained on (also the features' history)")
+    parser.add_argument("--expectations", type=Path, default=Path("expectations"))
+    parser.add_argument("--decisions", type=Path, default=Path("governance/decisions"))
+    parser.add_argument("--routes", type=Path, default=Path("governance/routes"), help="sealed route files")
+    parser.add_argument("--log", type=Path, default=Path("governance/usage-log.jsonl"))
+    parser.add_argument("--as-of", help="date the features are computed at, YYYY-MM-DD "
+                                        "(default: the batch's latest application date)")
+    parser.add_argument("--user", help="who makes the list (default: the login name)")
+
+
+def run(args: argparse.Namespace) -> None:
+    summary = make_worklist(args)
+    print(f"Worklist {summary['run_id']}: {summary['n_selected']['risk']} by risk + "
+          f"{summary['n_selected']['random']} at random of {summary['n_scored']:,} scored "
+          f"({summary['n_rejected']} rejected) -> {args.out / 'worklist.xlsx'}")
+
+
+def make_worklist(args: argparse.Namespace) -> dict[str, Any]:
+    """Everything :func:`run` does; returns the usage-log line."""
+    from risico.governance.routes import seal_routes
+    from risico.governance.usage_log import append_usage
+
+    created = dt.datetime.now(dt.timezone.utc)
+    params_all = {s: load_section(args.params, s) for s in ("worklist", "report", "data", "ingest", "validate",
+                                                            "features", "train")}
+    wl = parse_worklist_params(params_all["worklist"])
+    language = SectionReader(params_all["report"], "report").choice("language", LANGUAGES)
+    model_path = args.model or default_model_path(args.params)
+    hashes = artifact_hashes({"model": model_path, "audit": args.audit, "params": args.params,
+                              "training_data": args.training_data})
+    decision = check_gate(args.decisions, hashes, today=created.date())
+    source = params_all["data"].get("source")
+    if decision.get("demo") and source != "synthetic":
+        raise RisicoError(DEMO_NOT_SYNTHETIC.format(record_id=decision["record_id"], source=source))
+    _check_out(args.out)
+
+    batch, rejected, as_of, batch_hash = _read_batch(args, params_all)
+    X = _batch_features(batch, args.training_data, params_all["features"])
+    model = _load(model_path)
+    probability = model.predict_proba(X[list(model.schema_.names)] if set(model.schema_.names) <= set(X) else X)
+    ids = X.index.to_numpy().astype(str)
+    n = len(ids)
+    if wl.capacity > n:
+        raise RisicoError(CAPACITY_TOO_LARGE.format(capacity=wl.capacity, batch=args.batch, n=n))
+    rng = np.random.default_rng([wl.seed, int(batch_hash[:16], 16)])
+    risk, random = select_cases(probability, ids, wl, rng)
+    if risk.size + random.size > n or random.size > n - risk.size:
+        raise RisicoError(NO_RANDOM_ROOM.format(n_random=wl.n_random, n_risk=risk.size, batch=args.batch, n=n))
+    chosen = np.concatenate([risk, random])
+    chosen = chosen[np.lexsort((ids[chosen], -probability[chosen]))]       # the list: by risk, then id
+    table, routes = _lines(model, X.iloc[chosen], probability[chosen], set(ids[random]), wl, language)
+    header = _header(decision, model, as_of, n, len(table), len(rejected), language)
+
+    from risico.governance.sheets import write_csv, write_xlsx
+
+    run_id = f"W-{created:%Y%m%dT%H%M%S%fZ}-{batch_hash[:8]}"    # sorts by time
+    with atomic_dir(args.out) as folder:
+        write_xlsx(table, header, folder / "worklist.xlsx", sheet=text("worklist.sheet", language), date=as_of,
+                   widths=["medium", "narrow", "narrow", "wide", "wide", "wide", "wide", "medium", "wide"],
+                   choices={text("worklist.col.outcome", language): [text(f"outcome.{o}", language)
+                                                                     for o in OUTCOMES]},
+                   warning=bool(decision.get("demo")))
+        write_csv(table, header, folder / "worklist.csv")
+        if len(rejected):
+            write_csv(rejected, header[:1], folder / "rejected.csv")
+        outputs = {p.name: _sha256(p) for p in sorted(folder.iterdir())}
+        routes_file, routes_hash = seal_routes(routes, run_id=run_id, decision_id=decision["record_id"],
+                                               created=created.isoformat(), folder=args.routes)
+        line = append_usage(args.log, {
+            "timestamp": created.isoformat(), "user": args.user or _login(), "run_id": run_id,
+            "decision_id": decision["record_id"], "demo": bool(decision.get("demo")), "model_hash": hashes["model"],
+            "batch_hash": batch_hash, "batch_file": str(args.batch), "as_of": as_of.isoformat(),
+            "n_scored": n, "n_rejected": len(rejected),
+            "n_selected": {"risk": int(risk.size), "random": int(random.size)},
+            "capacity": wl.capacity, "random_share": wl.random_share, "seed": wl.seed,
+            "outputs": outputs, "routes_file": routes_file.as_posix(), "routes_sha256": routes_hash,
+        })
+        write_json({"run_id": run_id, "log": str(args.log), "log_line_hash": line["hash"], "seq": line["seq"],
+                    "decision_id": decision["record_id"], "demo": bool(decision.get("demo")), "outputs": outputs},
+                   folder / "receipt.json")
+    return line
+
+
+def _check_out(out: Path) -> None:
+    if out.exists():
+        files = sorted(p.name for p in out.iterdir()) if out.is_dir() else [out.name]
+        if files:
+            raise RisicoError(OUT_NOT_EMPTY.format(out=out, files=", ".join(files[:3])))
+
+
+def _load(path: Path):
+    from risico.models.store import load_model
+
+    return load_model(path)
+
+
+def _as_of(value: str | None, latest: dt.date, batch: Path) -> dt.date:
+    if value is None:
+        return latest
+    try:
+        as_of = dt.date.fromisoformat(value)
+    except ValueError:
+        raise RisicoError(BAD_AS_OF.format(value=value)) from None
+    if as_of < latest:
+        raise RisicoError(AS_OF_TOO_EARLY.format(as_of=as_of, latest=latest, batch=batch))
+    return as_of
+
+
+def _read_batch(args: argparse.Namespace, params_all: dict[str, Any]
+                ) -> tuple[pd.DataFrame, pd.DataFrame, dt.date, str]:
+    """(accepted batch rows with decision columns, rejected rows with a reason, as-of date, batch SHA-256)."""
+    from risico.ingest.readers import read_table
+    from risico.privacy import check_frames
+    from risico.validate.core import PROBLEM_COLUMN, ValidationError, parse_validate_params, validate_table
+    from risico.validate.suites import load_suites
+
+    max_mb = SectionReader(params_all["ingest"], "ingest").float("max_file_mb", 0.0, exclusive_minimum=True)
+    result = read_table(args.batch, BATCH_TABLE, max_file_mb=max_mb)
+    for warning in result.warnings:
+        log.warning("%s", warning)
+    frame = result.frame
+    check_frames({"batch": frame.drop(columns=PROBLEM_COLUMN, errors="ignore"),
+                  **({"batch extra columns": result.extra} if result.extra is not None else {})})
+    latest = frame["application_date"].max()
+    as_of = _as_of(args.as_of, latest.date() if pd.notna(latest) else dt.date.today(), args.batch)
+    position = list(frame.columns).index("previous_applications")
+    frame.insert(position, "awarded", pd.array([False] * len(frame), dtype="boolean"))
+    frame.insert(position, "decision_date", pd.Series(pd.Timestamp(as_of), index=frame.index,
+                                                      dtype=frame["application_date"].dtype))
+    vparams = parse_validate_params(params_all["validate"])
+    parents = {name: pd.read_parquet(args.training_data / f"{name}.parquet")
+               for name in ("households", "persons", "addresses", "providers")}
+    try:
+        accepted, rejected = validate_table(frame, load_suites(args.expectations)["applications"],
+                                            CONTRACT["applications"], parents, vparams, today=dt.date.today())
+    except ValidationError as exc:
+        raise ValidationError(f"Batch {args.batch}: {exc}") from None
+    known = pd.read_parquet(args.training_data / "applications.parquet", columns=["application_id"])
+    clash = accepted["application_id"].isin(known["application_id"]).to_numpy()
+    if clash.any():
+        rejected = pd.concat([rejected, accepted[clash].assign(reason=ID_IN_HISTORY)], ignore_index=True)
+        accepted = accepted[~clash].reset_index(drop=True)
+    total = len(frame)
+    if total and len(rejected) / total > vparams.max_quarantine_share:
+        common = rejected["reason"].str.split("; ").explode().value_counts().index[0]
+        raise RisicoError(BATCH_LIMIT.format(count=len(rejected), total=total, batch=args.batch,
+                                             share=len(rejected) / total, limit=vparams.max_quarantine_share,
+                                             reason=common))
+    return accepted, rejected.drop(columns=list(UNDECIDED)), as_of, _sha256(args.batch)
+
+
+def _batch_features(batch: pd.DataFrame, history: Path, feature_values: Any) -> pd.DataFrame:
+    from risico.features.applications import feature_matrix, parse_feature_params
+
+    params = parse_feature_params(feature_values)
+    tables = {name: pd.read_parquet(history / f"{name}.parquet") for name in HISTORY_TABLES}
+    applications = tables["applications"]
+    tables["applications"] = pd.concat([applications, batch.astype(applications.dtypes.to_dict())],
+                                       ignore_index=True)
+    X = feature_matrix(tables, params)
+    return X.iloc[len(applications):]
+
+
+def _lines(model, X: pd.DataFrame, probability: np.ndarray, random_ids: set[str], wl: WorklistParams,
+           language: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The inspector's table (no route) and the sealed routes of the same cases."""
+    from risico.evaluate.reasons import reason_table
+
+    reasons = reason_table(model, X, language=language, k=2 * N_REASONS)
+    if (reasons["code_1"] == "").all() and model.contributions(X.iloc[:1]) is None:
+        raise RisicoError(NO_REASONS.format(family=model.name))
+    texts, first = _distinct_reasons(reasons, text("worklist.no_reason", language))
+    ids = X.index.astype(str)
+    col = lambda key: text(f"worklist.col.{key}", language)  # noqa: E731
+    table = pd.DataFrame({
+        col("case_id"): ids,
+        col("rank"): np.arange(1, len(X) + 1),
+        col("band"): [text(f"band.{b}", language) for b in risk_bands(probability, wl.band_edges)],
+        **{col(f"reason_{j + 1}"): texts[:, j] for j in range(N_REASONS)},
+        col("check"): [text(f"check.{code}" if code else "check.none", language) for code in first],
+        col("outcome"): "",
+        col("notes"): "",
+    })
+    routes = pd.DataFrame({"case_id": ids, "route": ["random" if i in random_ids else "risk" for i in ids],
+                           "rank": np.arange(1, len(X) + 1), "score": np.round(probability, 6)})
+    return table, routes
+
+
+def _distinct_reasons(reasons: pd.DataFrame, none: str) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``N_REASONS`` distinct reason texts per row (two features can read the same, e.g. crowding),
+    ``none`` where there are fewer; and the feature code behind each row's first reason."""
+    k = sum(1 for c in reasons.columns if c.startswith("reason_"))
+    texts = np.full((len(reasons), N_REASONS), none, dtype=object)
+    first = reasons["code_1"].to_numpy()
+    for i, row in enumerate(reasons[[f"reason_{j}" for j in range(1, k + 1)]].itertuples(index=False)):
+        distinct = list(dict.fromkeys(t for t in row if t))[:N_REASONS]
+        texts[i, :len(distinct)] = distinct
+    return texts, first
+
+
+def _header(decision: dict[str, Any], model, as_of: dt.date, n_scored: int, n_listed: int, n_rejected: int,
+            language: str) -> list[str]:
+    valid = decision.get("valid_until") or text("worklist.no_end", language)
+    lines = [text("worklist.demo", language)] if decision.get("demo") else []
+    lines += [
+        text("worklist.title", language, month=f"{as_of:%Y-%m}"),
+        text("worklist.disclaimer", language),
+        text("worklist.random_note", language),
+        text("worklist.basis", language, model=model.name, committee=decision["committee"], date=decision["date"],
+             decision_id=decision["record_id"], valid=valid),
+        text("worklist.counts", language, scored=f"{n_scored:,}".replace(",", "."), listed=n_listed,
+             rejected=n_rejected, rejected_file="rejected.csv"),
+        text("worklist.outcome_hint", language),
+    ]
+    return lines
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _login() -> str:
+    for name in ("RISICO_USER", "USER", "USERNAME"):
+        if os.environ.get(name):
+            return os.environ[name]
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
