@@ -466,6 +466,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "worklist.demo": {
         "nl": "DEMO OP SYNTHETISCHE GEGEVENS: NIET GEBRUIKEN VOOR ECHTE BESLUITEN",
         "en": "DEMO ON SYNTHETIC DATA: NOT FOR REAL DECISIONS"},
+    "demo.committee": {"nl": "DEMO (geen commissie: synthetische gegevens)",
+                       "en": "DEMO (no committee: synthetic data)"},
+    "demo.conditions": {
+        "nl": "Alleen een demonstratie op synthetische gegevens. Alles wat hieruit volgt is als demo gemarkeerd; "
+              "niet voor besluiten over mensen.",
+        "en": "Demonstration on synthetic data only. Every output is watermarked as a demo; not for decisions "
+              "about people."},
     "worklist.sheet": {"nl": "Werklijst", "en": "Worklist"},
     "worklist.col.case_id": {"nl": "Zaaknummer", "en": "Case id"},
     "worklist.col.rank": {"nl": "Rang", "en": "Rank"},

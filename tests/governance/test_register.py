@@ -60,14 +60,14 @@ def inputs(root):
     return read_inputs(a.params, a.model_card, a.audit, a.metrics, a.decisions)
 
 
-def decide(root, decision="approve", valid_until=None, audit_hash=None):
+def decide(root, decision="approve", valid_until=None, audit_hash=None, demo=False):
     hashes = {"model": "1" * 64, "training_data": "2" * 64,
               **artifact_hashes({"audit": root / "reports" / "audit" / "audit.json", "params": root / "params.yaml"})}
     if audit_hash:
         hashes["audit"] = audit_hash
     record = make_decision(decision=decision, committee="Ethische commissie Testgemeente", date=dt.date(2026, 11, 29),
                            conditions="Alleen met 10% aselecte steekproef.", valid_until=valid_until, hashes=hashes,
-                           verdict="committee_decision", dilemmas=[], supersedes=None)
+                           verdict="committee_decision", dilemmas=[], supersedes=None, demo=demo)
     write_decision(record, root / "governance" / "decisions")
     return record
 
@@ -124,6 +124,12 @@ def test_an_approving_decision_puts_it_in_use_and_is_named(project):
                                 f"{record['record_id']}), geldig tot en met 2027-06-01. Voorwaarden: Alleen met 10% "
                                 "aselecte steekproef.")
     assert "Voorwaarden van de commissie: Alleen met 10% aselecte steekproef." in entry["risicobeheer"]
+
+
+def test_a_demo_approval_is_never_in_use(project):
+    decide(project, demo=True)
+    entry = build_register(inputs(project), today=TODAY)
+    assert entry["status"] == "demonstratie op synthetische gegevens (niet in gebruik)"
 
 
 @pytest.mark.parametrize(("kind", "start"), [

@@ -17,16 +17,14 @@ from pathlib import Path
 from risico.errors import RisicoError
 from risico.governance.decisions import (artifact_hashes, default_model_path, latest_decision, make_decision,
                                          write_decision)
-from risico.params import load_section
+from risico.params import SectionReader, load_section
+from risico.texts import LANGUAGES, text
 
 HELP = "record the ethics committee's decision on this model (binds model, audit, params and data by hash)"
 DEMO_NOT_SYNTHETIC = ("approve --demo is only for the synthetic demo world, but data.source in {params} is {source!r}. "
                       "A real extract needs a real committee decision: approve --decision ... --committee ...")
 DEMO_WITH_DECISION = "approve --demo records its own demo decision; leave out {options}."
 MISSING_OPTION = "approve needs {options} (or --demo on the synthetic world)."
-DEMO_COMMITTEE = "DEMO (no committee: synthetic data)"
-DEMO_CONDITIONS = ("Demonstration on synthetic data only. Every output is watermarked as a demo; not for "
-                   "decisions about people.")
 NOT_CONFIRMED = "Decision not recorded: the committee did not confirm. Run again and answer 'ja' (or pass --yes)."
 BAD_DATE = "Option {option} must be a date as YYYY-MM-DD. Got {value!r} instead."
 
@@ -72,7 +70,9 @@ def _demo_defaults(args: argparse.Namespace) -> None:
     source = load_section(args.params, "data").get("source")
     if source != "synthetic":
         raise RisicoError(DEMO_NOT_SYNTHETIC.format(params=args.params, source=source))
-    args.decision, args.committee, args.conditions = "approve", DEMO_COMMITTEE, DEMO_CONDITIONS
+    language = SectionReader(load_section(args.params, "report"), "report").choice("language", LANGUAGES)
+    args.decision = "approve"
+    args.committee, args.conditions = text("demo.committee", language), text("demo.conditions", language)
     args.date = dt.date.today().isoformat()
     args.yes = True
 

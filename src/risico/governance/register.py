@@ -134,6 +134,8 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "status.in_use": {"nl": "in gebruik", "en": "in use"},
     "status.in_development": {"nl": "in ontwikkeling", "en": "in development"},
+    "status.demo": {"nl": "demonstratie op synthetische gegevens (niet in gebruik)",
+                    "en": "demonstration on synthetic data (not in use)"},
     # besluit
     "decision.approved": {
         "nl": "Goedgekeurd door {committee} op {date} (besluit {record_id}){until}. Voorwaarden: {conditions}",
@@ -435,7 +437,8 @@ def decision_status(decision: Mapping[str, Any] | None, current: Mapping[str, st
     """The register status and the sentence that explains it, from the newest committee decision.
 
     ``in gebruik`` only when the decision approves, has not expired on ``today`` and bound the
-    ``current`` hashes (of the artifacts given, e.g. audit and params); ``in ontwikkeling`` otherwise.
+    ``current`` hashes (of the artifacts given, e.g. audit and params); a demo approval gives the demo
+    status; ``in ontwikkeling`` otherwise.
     """
     in_development = t("status.in_development", language)
     if decision is None:
@@ -449,6 +452,8 @@ def decision_status(decision: Mapping[str, Any] | None, current: Mapping[str, st
     if decision["valid_until"] is not None and dt.date.fromisoformat(decision["valid_until"]) < today:
         return in_development, t("decision.expired", language, **decision)
     until = t("decision.until", language, **decision) if decision["valid_until"] else ""
+    if decision.get("demo"):
+        return t("status.demo", language), t("decision.approved", language, until=until, **decision)
     return t("status.in_use", language), t("decision.approved", language, until=until, **decision)
 
 
