@@ -108,4 +108,4 @@ def test_capacity_larger_than_a_test_month_stops_evaluation(project, capsys):
     scores = pd.read_parquet(project / "scores.parquet")
     most = int(meta.loc[(scores["split"] == "test").to_numpy(), "period"].value_counts().max())
     assert capsys.readouterr().err == (
-        f"risico evaluate: error: {CAPACITY_TOO_LARGE.format(most=most, capacity=100_000)}\n")
+        f"risico evaluate: error: {CAPACITY_TOO_LARGE.format(most=most, capacity=100_000, section='worklist')}\n")

@@ -16,18 +16,19 @@ from risico.io import atomic_dir, atomic_file, write_json, write_parquet
 from risico.models.store import load_model
 from risico.params import SectionReader, load_section
 from risico.texts import LANGUAGES, text
+from risico.target import read_target
 from risico.truth import aligned_truth
 from risico.train.firewall import parse_protected_params
 from risico.train.stage import parse_train_params
 
 
 HELP = "measure the models on the test period against observed labels and the truth; explain; write the model card"
-CAPACITY_TOO_LARGE = ("The 'capacity' parameter of worklist must be an int in [1, {most}] (the most applications "
-                      "in any test month). Got {capacity} instead.")
+CAPACITY_TOO_LARGE = ("The 'capacity' parameter of {section} must be an int in [1, {most}] (the most cases "
+                      "in any test period). Got {capacity} instead.")
 
 
-def parse_capacity(values) -> int:
-    r = SectionReader(values, "worklist")
+def parse_capacity(values, section: str = "worklist") -> int:
+    r = SectionReader(values, section)
     capacity = r.int("capacity", minimum=1)
     return capacity
 
@@ -48,17 +49,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> None:
     train = parse_train_params(load_section(args.params, "train"))
     protected = parse_protected_params(load_section(args.params, "protected"))
-    capacity = parse_capacity(load_section(args.params, "worklist"))
+    target = read_target(args.processed)
+    capacity = parse_capacity(load_section(args.params, target.capacity_section), target.capacity_section)
     language = SectionReader(load_section(args.params, "report"), "report").choice("language", LANGUAGES)
     meta = pd.read_parquet(args.processed / "meta.parquet")
     labels = pd.read_parquet(args.processed / "labels.parquet")
-    X = pd.read_parquet(args.processed / "X.parquet").set_index("application_id")
+    X = pd.read_parquet(args.processed / "X.parquet").set_index(target.id)
     scores = pd.read_parquet(args.scores)
-    truth = aligned_truth(args.truth, meta["application_id"])
+    truth = aligned_truth(args.truth, meta[target.truth_key], table=target.truth_table, key=target.truth_key,
+                          label=target.truth_label, probability=target.truth_probability)
     test_months = meta.loc[(scores["split"] == "test").to_numpy(), "period"].value_counts()
     if test_months.empty or capacity > int(test_months.max()):
         raise RisicoError(CAPACITY_TOO_LARGE.format(most=int(test_months.max()) if len(test_months) else 0,
-                                                    capacity=capacity))
+                                                    capacity=capacity, section=target.capacity_section))
     families = [c.removeprefix("score_") for c in scores.columns if c.startswith("score_")]
     result = evaluate_scores(scores, labels, meta, truth, families, train.model, capacity)
     splits = per_split(scores, labels, truth, train.model)

@@ -19,8 +19,10 @@ __all__ = ["SPLITS", "temporal_split"]
 SPLITS = ("train", "validation", "test", "excluded")
 
 
-def temporal_split(meta: pd.DataFrame, validation_start: dt.date, test_start: dt.date) -> pd.Series:
-    """The split of every application (``meta`` has ``application_date`` and ``household_id``).
+def temporal_split(meta: pd.DataFrame, validation_start: dt.date, test_start: dt.date, *,
+                   date: str = "application_date", group: str = "household_id") -> pd.Series:
+    """The split of every row (``meta`` has a ``date`` and a ``group`` column: an application's date and
+    household, or a provider-quarter's start and provider).
 
     >>> meta = pd.DataFrame({"household_id": ["a", "a", "b", "c"],
     ...                      "application_date": pd.to_datetime(["2022-03-01", "2024-02-01", "2022-05-01",
@@ -28,8 +30,8 @@ def temporal_split(meta: pd.DataFrame, validation_start: dt.date, test_start: dt
     >>> temporal_split(meta, dt.date(2023, 7, 1), dt.date(2024, 1, 1)).tolist()
     ['excluded', 'test', 'train', 'validation']
     """
-    date = meta["application_date"].to_numpy()
-    stage = np.where(date < np.datetime64(validation_start), 0, np.where(date < np.datetime64(test_start), 1, 2))
-    latest = pd.Series(stage, index=meta.index).groupby(meta["household_id"].to_numpy()).transform("max").to_numpy()
+    when = meta[date].to_numpy()
+    stage = np.where(when < np.datetime64(validation_start), 0, np.where(when < np.datetime64(test_start), 1, 2))
+    latest = pd.Series(stage, index=meta.index).groupby(meta[group].to_numpy()).transform("max").to_numpy()
     label = np.where(stage == latest, stage, 3)
     return pd.Series(np.array(SPLITS, dtype=object)[label], index=meta.index, name="split", dtype="str")

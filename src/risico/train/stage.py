@@ -24,6 +24,7 @@ from risico.errors import RisicoError
 from risico.io import atomic_dir, write_json, write_parquet
 from risico.models.store import save_model
 from risico.params import SectionReader, load_section
+from risico.target import APPLICATIONS, Target, read_target
 from risico.train.firewall import check_features, parse_protected_params
 from risico.train.split import temporal_split
 
@@ -139,11 +140,12 @@ def comparison_name(params: TrainParams) -> str:
     return f"{params.model}_{'unweighted' if params.ipw else 'ipw'}"
 
 
-def train_models(X: pd.DataFrame, meta: pd.DataFrame, labels: pd.DataFrame, params: TrainParams):
+def train_models(X: pd.DataFrame, meta: pd.DataFrame, labels: pd.DataFrame, params: TrainParams,
+                 target: Target = APPLICATIONS):
     """Fit every family; return (models, split, training summary)."""
     from risico.models import make_model
 
-    split = temporal_split(meta, params.validation_start, params.test_start)
+    split = temporal_split(meta, params.validation_start, params.test_start, date=target.date, group=target.group)
     fit_rows = training_rows(split, labels, "train", params.label_source)
     cal_rows = training_rows(split, labels, "validation", params.label_source)
     y = labels["observed"].to_numpy()
@@ -183,14 +185,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> None:
     params = parse_train_params(load_section(args.params, "train"))
     protected = parse_protected_params(load_section(args.params, "protected"))
-    X = pd.read_parquet(args.processed / "X.parquet").set_index("application_id")
+    target = read_target(args.processed)
+    X = pd.read_parquet(args.processed / "X.parquet").set_index(target.id)
     check_features(params.features or X.columns, protected)     # before anything else: names can be checked
     X = select_features(X, params.features)
     meta = pd.read_parquet(args.processed / "meta.parquet")
     labels = pd.read_parquet(args.processed / "labels.parquet")
-    models, split, summary = train_models(X, meta, labels, params)
+    models, split, summary = train_models(X, meta, labels, params, target)
     summary["age_justification"] = protected.age_justification
-    scores = pd.DataFrame({"application_id": X.index.to_numpy(), "split": split.to_numpy()})
+    if target is not APPLICATIONS:
+        summary["target"] = target.name
+    scores = pd.DataFrame({target.id: X.index.to_numpy(), "split": split.to_numpy()})
     for name, model in models.items():
         scores[f"score_{name}"] = model.predict_proba(X)
     with atomic_dir(args.models) as folder:
