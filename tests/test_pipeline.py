@@ -29,7 +29,9 @@ def project(tmp_path_factory):
     shutil.copytree(REPO / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     shutil.copytree(REPO / "expectations", root / "expectations")
     shutil.copytree(REPO / "data" / "extracts", root / "data" / "extracts")
-    params = set_key(repo_params(), "generate.n_persons", 2000)
+    params = set_key(repo_params(), "generate.n_persons", 4000)
+    # enough providers (133) that each period of the provider model holds investigated providers of both kinds
+    params = set_key(params, "generate.providers.persons_per_provider", 30)
     (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
     assert run(["git", "init", "-q"], root).returncode == 0
     return root

@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "validate": "risico.validate.stage",
     "describe": "risico.describe",
     "features": "risico.features.stage",
+    "provider-features": "risico.features.provider_stage",
     "train": "risico.train.stage",
     "evaluate": "risico.evaluate.stage",
     "audit": "risico.audit.stage",

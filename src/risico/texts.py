@@ -439,6 +439,112 @@ TEXTS: dict[str, dict[str, str]] = {
               "van Chouldechova en Kleinberg dwingt hier (nog) geen keuze af.",
         "en": "No demonstrable difference in base rates between the groups (p = {p:.3g}); the Chouldechova and "
               "Kleinberg result does not (yet) force a choice here."},
+    # -- model card, provider variant (issue 7): the same keys with the suffix .providers -------------------
+    "card.title.providers": {"nl": "Modelkaart: risicomodel voor zorgaanbieders (contractering en toezicht)",
+                             "en": "Model card: risk model for care providers (contracting and supervision)"},
+    "card.use_text.providers": {
+        "nl": "Het model rangschikt zorgaanbieders per kwartaal, zodat contractmanagers en toezichthouders hun "
+              "beperkte tijd besteden aan aanbieders waar een overtreding (declareren van zorg die niet geleverd is, "
+              "onveilige huisvesting, een malafide bestuurder) waarschijnlijker is. Een selectie is een reden om "
+              "beter te kijken, nooit een bewijs; het besluit blijft bij de mens. Nieuwe, kleine en eenmanszaken "
+              "mogen niet alleen om hun omvang of leeftijd buiten de markt vallen: de audit per groep bewaakt dat. "
+              "Het model mag pas gebruikt worden na een besluit van de ethische commissie over precies deze versie.",
+        "en": "The model ranks care providers per quarter so that contract managers and inspectors spend their "
+              "limited time on providers where a violation (billing care that was not given, unsafe housing, a "
+              "malafide director) is more likely. A selection is a reason to look closer, never proof; the decision "
+              "stays with a person. New, small and sole-trader providers must not be shut out of the market for "
+              "their size or age alone: the audit per group watches that. The model may be used only after the "
+              "ethics committee has decided on exactly this version.",
+    },
+    "card.data_text.providers": {
+        "nl": "Een rij is een zorgaanbieder in een kwartaal, met alleen wat aan het begin van dat kwartaal bekend "
+              "was. Trainen op kwartalen vóór {validation_start}, kalibreren op {validation_start} tot {test_start}, "
+              "testen vanaf {test_start}. Dezelfde aanbieders komen in elke periode voor (zoals bij echt gebruik): "
+              "de test meet hoe goed het model bekende aanbieders een jaar later rangschikt, niet nieuwe toetreders. "
+              "Het model leert van {source}: {fit_rows} aanbieder-kwartalen (waarvan {positive_rate} met een "
+              "bevinding), gewogen met inverse kansweging: {ipw}.",
+        "en": "A row is a care provider in a quarter, with only what was known at the start of that quarter. "
+              "Trained on quarters before {validation_start}, calibrated on {validation_start} to {test_start}, "
+              "tested from {test_start}. The same providers appear in every period (as in real use): the test "
+              "measures how well the model ranks known providers a year later, not new entrants. The model learns "
+              "from {source}: {fit_rows} provider-quarters ({positive_rate} with a finding), inverse-probability "
+              "weighting: {ipw}.",
+    },
+    "card.source.investigated.providers": {"nl": "onderzochte aanbieders (zoals een gemeente zou doen)",
+                                           "en": "investigated providers (as a municipality would)"},
+    "card.source.random_only.providers": {"nl": "alleen aselect onderzochte aanbieders",
+                                          "en": "randomly investigated providers only"},
+    "card.performance_text.providers": {
+        "nl": "Capaciteit: {capacity} aanbieders per kwartaal. 'Waargenomen' meet alleen op onderzochte "
+              "aanbieder-kwartalen; 'werkelijk' op alle. Het orakel is de kans op een overtreding die de generator "
+              "trok vóórdat die plaatsvond. Een overtredende aanbieder declareert daarna meer dan hij levert, en "
+              "dat zien de declaratiekenmerken: een model kan hier dus beter rangschikken dan het orakel. Een "
+              "verhouding boven 100% betekent dan: de declaraties verraden de overtreding zelf.",
+        "en": "Capacity: {capacity} providers per quarter. 'Observed' measures on investigated provider-quarters "
+              "only; 'true' on all of them. The oracle is the generator's probability of a violation before it "
+              "happened. A violating provider then bills more than it delivers, which the billing features see: a "
+              "model can rank better than the oracle here. A ratio above 100% then means: the billing itself "
+              "gives the violation away.",
+    },
+    "card.explanations_text.providers": {
+        "nl": "Globale uitleg staat hieronder; per aanbieder-kwartaal geeft het model de drie sterkste redenen in "
+              "gewone taal.",
+        "en": "Global explanations are below; for every provider-quarter the model gives its three strongest "
+              "reasons in plain language.",
+    },
+    "card.limits_text.providers": {
+        "nl": "Met ongeveer 200 aanbieders en een onderzoek per aanbieder per jaar of minder zijn er weinig "
+              "labels: elke maat heeft een groot onzekerheidsinterval. De trainingslabels zijn door selectie "
+              "gekleurd (kleine aanbieders werden vaker onderzocht). De netwerkkenmerken (bestuurder of adres van "
+              "een eerder mislukte aanbieder) gaan over de aanbieder, maar een kleine of nieuwe aanbieder kan er "
+              "vaker door geraakt worden: de audit per groep toetst dat. Herhaal evaluatie en audit elke periode.",
+        "en": "With about 200 providers and one investigation per provider per year or fewer, there are few "
+              "labels: every measure has a wide uncertainty. The training labels are coloured by selection (small "
+              "providers were investigated more often). The network features (a director or address of an earlier "
+              "failed provider) are about the provider, but a small or new provider may be hit by them more often: "
+              "the audit per group tests that. Repeat evaluation and audit every period.",
+    },
+    # provider-quarter features (issue 7); shared names (vog_coverage, n_staff, ...) use the texts above
+    "reason.days_registered": {"nl": "zorgaanbieder {days_registered:.0f} dagen ingeschreven bij de KvK",
+                               "en": "provider registered with the KvK for {days_registered:.0f} days"},
+    "reason.has_billing_history.true": {"nl": "zorgaanbieder declareerde het afgelopen jaar",
+                                        "en": "provider billed in the past year"},
+    "reason.has_billing_history.false": {"nl": "zorgaanbieder declareerde het afgelopen jaar niet",
+                                         "en": "provider did not bill in the past year"},
+    "reason.clients_billed_prev_quarter": {"nl": "{clients_billed_prev_quarter:.0f} cliënten gedeclareerd in het vorige kwartaal",
+                                           "en": "{clients_billed_prev_quarter:.0f} clients billed in the previous quarter"},
+    "reason.billing_ratio": {"nl": "{billing_ratio:.0%} van de toegekende uren gedeclareerd",
+                             "en": "{billing_ratio:.0%} of the authorised hours billed"},
+    "reason.hours_per_client_month": {"nl": "gemiddeld {hours_per_client_month:.1f} uur per cliënt per maand gedeclareerd",
+                                      "en": "on average {hours_per_client_month:.1f} hours billed per client per month"},
+    "reason.hours_vs_norm": {"nl": "uren per cliënt {hours_vs_norm:.1f} keer het gemiddelde voor deze zorg",
+                             "en": "hours per client {hours_vs_norm:.1f} times the average for this care"},
+    "reason.client_growth": {"nl": "aantal cliënten x{client_growth:.1f} ten opzichte van het kwartaal ervoor",
+                             "en": "number of clients x{client_growth:.1f} compared with the quarter before"},
+    "reason.clients_per_address": {"nl": "{clients_per_address:.2f} cliënten per adres",
+                                   "en": "{clients_per_address:.2f} clients per address"},
+    "reason.max_clients_one_address": {"nl": "tot {max_clients_one_address:.0f} cliënten op één adres",
+                                       "en": "up to {max_clients_one_address:.0f} clients at one address"},
+    "reason.location_room_rental_permit.true": {"nl": "kamerverhuurvergunning op de zorglocatie",
+                                                "en": "room-rental permit at the care location"},
+    "reason.location_room_rental_permit.false": {"nl": "geen kamerverhuurvergunning op de zorglocatie",
+                                                 "en": "no room-rental permit at the care location"},
+    "reason.location_persons_per_10m2": {"nl": "{location_persons_per_10m2:.1f} personen per 10 m2 op de zorglocatie",
+                                         "en": "{location_persons_per_10m2:.1f} persons per 10 m2 at the care location"},
+    "reason.director_other_providers": {"nl": "bestuurder leidde {director_other_providers:.0f} andere zorgaanbieder(s)",
+                                        "en": "director ran {director_other_providers:.0f} other provider(s)"},
+    "reason.address_failed_before.true": {"nl": "op hetzelfde adres zat eerder een failliete of gesanctioneerde aanbieder",
+                                          "en": "a failed or sanctioned provider was at the same address before"},
+    "reason.address_failed_before.false": {"nl": "geen eerdere mislukte aanbieder op het adres",
+                                           "en": "no earlier failed provider at the address"},
+    "reason.client_applications": {"nl": "{client_applications:.0f} aanvragen van cliënten voor deze zorgaanbieder",
+                                   "en": "{client_applications:.0f} client applications for this provider"},
+    "reason.intermediary_client_share": {"nl": "{intermediary_client_share:.0%} van de cliënten kwam via een bemiddelaar",
+                                         "en": "{intermediary_client_share:.0%} of the clients came through an intermediary"},
+    "reason.n_intermediaries": {"nl": "cliënten via {n_intermediaries:.0f} verschillende bemiddelaars",
+                                "en": "clients through {n_intermediaries:.0f} different intermediaries"},
+    "reason.clients_from_failed_share": {"nl": "{clients_from_failed_share:.0%} van de cliënten kwam van een mislukte aanbieder",
+                                         "en": "{clients_from_failed_share:.0%} of the clients came from a failed provider"},
     # -- worklist (inspectors) ---------------------------------------------------
     "worklist.title": {"nl": "Werklijst vooronderzoek aanvragen, {month}", "en": "Pre-award worklist, {month}"},
     "worklist.disclaimer": {

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from risico.htmlpage import esc, page, table
-from risico.texts import Language, text
+from risico.texts import TEXTS, Language, text
 
 __all__ = ["Section", "card_sections", "to_markdown", "to_html"]
 
@@ -26,9 +26,13 @@ class Section:
 
 def card_sections(result: Mapping, splits: Mapping, training: Mapping, importance: pd.DataFrame,
                   figures: Sequence[Path], *, language: Language, feature_groups: Mapping[str, str],
-                  protected: Sequence[str], dates: Mapping[str, str]) -> list[Section]:
+                  protected: Sequence[str], dates: Mapping[str, str], target: str = "applications") -> list[Section]:
     lang = language
-    t = lambda key, **kw: text(key, lang, **kw)  # noqa: E731
+
+    def t(key: str, **kw: object) -> str:
+        """The text of ``key``, or of ``key.<target>`` where the target has its own wording."""
+        return text(f"{key}.{target}" if f"{key}.{target}" in TEXTS else key, lang, **kw)
+
     data = t("card.data_text", validation_start=dates["validation_start"], test_start=dates["test_start"],
              source=t(f"card.source.{training['label_source']}"), fit_rows=f"{training['fit_rows']:,}",
              positive_rate=f"{100 * training['fit_positive_rate']:.1f}%", ipw=t("yes" if training["ipw"] else "no"))

@@ -80,8 +80,8 @@ def run(args: argparse.Namespace) -> None:
                                       feature_groups={f: groups.get(f, "") for f in features},
                                       protected=protected.attributes,
                                       dates={"validation_start": str(train.validation_start),
-                                             "test_start": str(train.test_start)})
-        title = text("card.title", language)
+                                             "test_start": str(train.test_start)}, target=target.name)
+        title = text("card.title" if target.name == "applications" else f"card.title.{target.name}", language)
         (folder / "model_card.md").write_text(card.to_markdown(title, sections, folder), encoding="utf-8")
         (folder / "model_card.html").write_text(card.to_html(title, sections, language), encoding="utf-8")
     with atomic_file(args.plots) as tmp:

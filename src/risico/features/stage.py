@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 HELP = "build one feature row per application at its decision date (protected attributes kept apart)"
 OUTPUT_FILES = ("X.parquet", "meta.parquet", "labels.parquet", "protected.parquet", "feature_groups.json")
-MISSING_INPUT = ("Input file {path} does not exist. The features stage reads the validate stage's output: "
+MISSING_INPUT = ("Input file {path} does not exist. The {stage} stage reads the validate stage's output: "
                  "run `dvc repro validate` or pass the right --{option} folder.")
 
 
@@ -57,21 +57,25 @@ def run(args: argparse.Namespace) -> None:
     log.info("wrote %d applications x %d features to %s", *features.X.shape, args.out)
 
 
-def read_inputs(interim: Path, protected: Path) -> dict[str, pd.DataFrame]:
-    """The tables :func:`build_application_features` reads; ``protected_persons`` from ``protected/persons``."""
-    files = {name: (interim / f"{name}.parquet", "interim") for name in INPUT_TABLES if name != "protected_persons"}
+def read_inputs(interim: Path, protected: Path, tables: tuple[str, ...] = INPUT_TABLES,
+                stage: str = "features") -> dict[str, pd.DataFrame]:
+    """The ``tables`` a features stage reads; ``protected_persons`` from ``protected/persons``."""
+    files = {name: (interim / f"{name}.parquet", "interim") for name in tables if name != "protected_persons"}
     files["protected_persons"] = (protected / "persons.parquet", "protected")
     for path, option in files.values():
         if not path.is_file():
-            raise FeatureError(MISSING_INPUT.format(path=path.as_posix(), option=option))
+            raise FeatureError(MISSING_INPUT.format(path=path.as_posix(), option=option, stage=stage))
     return {name: pd.read_parquet(path) for name, (path, _) in files.items()}
 
 
-def write_outputs(features: FeatureSet, out: Path) -> None:
-    """Write the five outputs into ``out`` atomically (deterministic bytes)."""
+def write_outputs(features: FeatureSet, out: Path, target: dict | None = None) -> None:
+    """Write the outputs into ``out`` atomically (deterministic bytes); ``target.json`` when ``target`` is given
+    (without it the folder holds applications, see :mod:`risico.target`)."""
     with atomic_dir(out) as folder:
         write_parquet(features.X.reset_index(), folder / "X.parquet")
         write_parquet(features.meta, folder / "meta.parquet")
         write_parquet(features.labels, folder / "labels.parquet")
         write_parquet(features.protected, folder / "protected.parquet")
         write_json(features.groups, folder / "feature_groups.json")
+        if target is not None:
+            write_json(target, folder / "target.json")
