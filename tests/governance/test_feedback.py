@@ -141,7 +141,7 @@ ALLOWED = ("nothing, error_corrected, help_offered, fraud, or their labels Niets
 @pytest.mark.parametrize(("text", "message"), [
     (COMMENTS + "Naam;Uitkomst\nJansen;Fraude\n",
      "File {file}, row 4: no case-id column among the headers 'Naam', 'Uitkomst'. "
-     "Accepted: case_id, Case id, Zaaknummer."),
+     "Accepted: case_id, Case id, Zaaknummer, Zorgaanbieder, Provider."),
     (COMMENTS + "Zaaknummer;Resultaat\nA-1;Fraude\n",
      "File {file}, row 4: no outcome column among the headers 'Zaaknummer', 'Resultaat'. "
      "Accepted: outcome, Outcome, Uitkomst."),
@@ -162,7 +162,7 @@ ALLOWED = ("nothing, error_corrected, help_offered, fraud, or their labels Niets
      "File {file}: 1 case id(s) are not on any sealed worklist in {routes}: 'A-1x' (row 3). "
      "Only cases of a worklist made by python -m risico worklist can get an outcome."),
     ("# alleen commentaar\n\n",
-     "File {file} has no header row. Expected a row with a case-id column (case_id, Case id, Zaaknummer) "
+     "File {file} has no header row. Expected a row with a case-id column (case_id, Case id, Zaaknummer, Zorgaanbieder, Provider) "
      "and an outcome column (outcome, Outcome, Uitkomst)."),
 ])
 def test_bad_csv_is_refused_and_nothing_written(tmp_path: Path, routes: Path, out: Path, text: str,
@@ -218,7 +218,7 @@ def test_xlsx_without_case_id_header_names_its_first_row(tmp_path: Path, routes:
     with pytest.raises(f.FeedbackError) as info:
         record(path, routes, out)
     assert str(info.value) == (f"File {path}, row 2: no case-id column among the headers 'Titel'. "
-                               "Accepted: case_id, Case id, Zaaknummer.")
+                               "Accepted: case_id, Case id, Zaaknummer, Zorgaanbieder, Provider.")
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [

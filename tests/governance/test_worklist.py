@@ -230,7 +230,7 @@ def test_capacity_larger_than_the_batch_is_refused(project, capsys):
     set_param("worklist.capacity", n + 1)
     assert worklist() == 2
     assert capsys.readouterr().err == "risico worklist: error: " + CAPACITY_TOO_LARGE.format(
-        capacity=n + 1, batch=BATCH, n=n) + "\n"
+        section="worklist", capacity=n + 1, batch=BATCH, n=n) + "\n"
     assert nothing_written(project)
 
 

@@ -34,7 +34,7 @@ from risico.audit import _bootstrap as boot
 from risico.errors import RisicoError
 
 __all__ = [
-    "AuditError", "AuditParams", "select", "group_table", "disparity_table",
+    "AuditError", "AuditParams", "select", "group_table", "disparity_table", "distinct_units",
     "GROUP_METRICS", "DISPARITY_METRICS", "MISSING", "SEPARATOR",
     "BAD_PARAM", "SELECT_ONE_OF", "LENGTH_MISMATCH", "NOT_BINARY", "SCORE_NOT_FINITE", "NO_ATTRIBUTES",
     "DUPLICATE_ATTRIBUTES", "MISSING_COLUMNS", "UNKNOWN_REFERENCE_ATTRIBUTE", "UNKNOWN_REFERENCE_GROUP",
@@ -247,7 +247,7 @@ def _check_sensitive(sensitive: pd.DataFrame) -> None:
 
 
 def group_table(selected: np.ndarray, label: np.ndarray, sensitive: pd.DataFrame, params: AuditParams, *,
-                score: np.ndarray | None = None) -> pd.DataFrame:
+                score: np.ndarray | None = None, units: np.ndarray | None = None) -> pd.DataFrame:
     """Metrics per group at the selection cut-off, with percentile bootstrap intervals.
 
     Parameters
@@ -262,6 +262,12 @@ def group_table(selected: np.ndarray, label: np.ndarray, sensitive: pd.DataFrame
     params : AuditParams
     score : array of float, optional
         The risk score, for the within-group AUC and calibration.
+    units : array, optional
+        The entity each row belongs to (a provider of a provider-quarter row).
+        When given, a group is suppressed when it holds fewer than
+        ``min_group_size`` distinct *units* (not rows), and the table gains
+        the column ``n_units``: four quarters of three providers are still
+        three providers.
 
     Returns
     -------
@@ -277,22 +283,45 @@ def group_table(selected: np.ndarray, label: np.ndarray, sensitive: pd.DataFrame
     sel = _binary(selected, "selected mask", rows)
     y = _binary(label, "label", rows)
     s = None if score is None else _score(score, "score", rows)
+    unit_codes = None if units is None else _unit_codes(units, rows)
     cell = 2 * sel.astype(np.int64) + y
     ranked = boot.ScoreBins(s, y, params.auc_bins) if s is not None else None
-    parts = [_grouping_rows(g, cell, ranked, params) for g in _groupings(sensitive, params.max_depth)]
+    parts = [_grouping_rows(g, cell, ranked, params, unit_codes) for g in _groupings(sensitive, params.max_depth)]
     return pd.concat(parts, ignore_index=True)
 
 
+def _unit_codes(units: np.ndarray, rows: int) -> np.ndarray:
+    values = np.asarray(units, dtype=object).reshape(-1)
+    if values.size != rows:
+        raise AuditError(LENGTH_MISMATCH.format(what="units", got=values.size, expected=rows))
+    return pd.factorize(pd.Series(values, dtype=object).astype("str"))[0].astype(np.int64)
+
+
+def distinct_units(codes: np.ndarray, unit_codes: np.ndarray, n_groups: int) -> np.ndarray:
+    """Distinct units per group code (a unit in two groups counts in both).
+
+    >>> distinct_units(np.array([0, 0, 1, 1]), np.array([7, 7, 7, 8]), 2).tolist()
+    [1, 2]
+    """
+    if codes.size == 0:
+        return np.zeros(n_groups, dtype=np.int64)
+    pairs = np.unique(codes.astype(np.int64) * (int(unit_codes.max()) + 1) + unit_codes)
+    return np.bincount(pairs // (int(unit_codes.max()) + 1), minlength=n_groups).astype(np.int64)
+
+
 def _grouping_rows(grouping: _Grouping, cell: np.ndarray, ranked: boot.ScoreBins | None,
-                   params: AuditParams) -> pd.DataFrame:
+                   params: AuditParams, unit_codes: np.ndarray | None = None) -> pd.DataFrame:
     n_groups = len(grouping.labels)
     counts = np.bincount(grouping.codes * 4 + cell, minlength=n_groups * 4).reshape(n_groups, 4)
     reps = np.zeros((params.n_boot, n_groups, 4), dtype=np.int64)
     for j, label in enumerate(grouping.labels):
         reps[:, j] = _draws(grouping.attribute, label, counts[j], params)
     alpha = 1.0 - params.confidence
+    size = counts.sum(axis=1) if unit_codes is None else distinct_units(grouping.codes, unit_codes, n_groups)
     frame = pd.DataFrame({"attribute": grouping.attribute, "depth": grouping.depth, "group": list(grouping.labels),
-                          "n": counts.sum(axis=1), "suppressed": counts.sum(axis=1) < params.min_group_size})
+                          "n": counts.sum(axis=1), "suppressed": size < params.min_group_size})
+    if unit_codes is not None:
+        frame.insert(4, "n_units", size)
     for name, index in zip(_COUNTS, (3, 2, 1, 0), strict=True):
         frame[name] = counts[:, index]
     point, boot_values = boot.confusion_metrics(counts), boot.confusion_metrics(reps)

@@ -53,6 +53,7 @@ class ScoredTable:
     sensitive: pd.DataFrame           # str columns, "(missing)" for empty values
     route: pd.Series | None           # str, or None
     truth: np.ndarray | None          # float 0/1, or None
+    units: np.ndarray | None = None   # the entity of each row (a provider); groups are sized in distinct units
 
 
 def read_scored_table(path: Path, *, score: str, label: str, sensitive: Sequence[str], route: str | None = None,

@@ -20,7 +20,7 @@ from risico.audit.funnel import funnel_table, route_comparison, truth_gap
 from risico.audit.io import ScoredTable
 from risico.texts import Language
 
-__all__ = ["audit_table", "public_groups", "public_disparities", "GROUP_METRICS"]
+__all__ = ["audit_table", "public_groups", "public_disparities", "group_units", "GROUP_METRICS"]
 
 #: Confusion cells whose count drives each disparity metric.
 EVENTS = {"fpr": ("fp",), "fdr": ("fp",), "fp_burden": ("fp",), "selection_rate": ("tp", "fp"), "fnr": ("fn",),
@@ -49,7 +49,7 @@ def audit_table(table: ScoredTable, params: AuditParams, *, top_k: int | None = 
     """
     if selected is None:
         selected = select(table.score, top_k=top_k, threshold=threshold)
-    groups = group_table(selected, table.label, table.sensitive, params, score=table.score)
+    groups = group_table(selected, table.label, table.sensitive, params, score=table.score, units=table.units)
     disparities = require_events(disparity_table(groups, params, reference=_reference(groups, reference)), groups)
     result: dict[str, Any] = {
         "n": int(len(table.score)),
@@ -98,26 +98,39 @@ def _funnel(table: ScoredTable, selected: np.ndarray, random_value: str | None, 
     out = {}
     for attribute in table.sensitive.columns:
         group = table.sensitive[attribute]
+        units = group_units(group, table.units)
         entry: dict[str, Any] = {"stages": _suppress_rows(funnel_table(group, selected, table.label),
-                                                          "population_count", params.min_group_size)}
+                                                          "population_count", params.min_group_size, units)}
         if table.route is not None and random_value is not None:
             routes = route_comparison(group, table.route, random_value, table.label)
             if routes.get("available"):
                 routes["groups"] = [g if g["n_random"] + g["n_risk_selected"] >= params.min_group_size
+                                    and units.get(str(g["group"]), params.min_group_size) >= params.min_group_size
                                     else {"group": g["group"], "suppressed": True} for g in routes["groups"]]
             entry["routes"] = routes
         if table.truth is not None:
             entry["truth_gap"] = _suppress_rows(truth_gap(group, table.label, table.truth), "n",
-                                                params.min_group_size)
+                                                params.min_group_size, units)
         out[attribute] = entry
     return out
 
 
-def _suppress_rows(frame: pd.DataFrame, size_column: str, min_size: int) -> list[dict]:
-    """Rows as dicts; groups under ``min_size`` keep only their name and ``suppressed: true``."""
+def group_units(group: pd.Series, units: np.ndarray | None) -> dict[str, int]:
+    """Distinct units per group (empty when rows are the units)."""
+    if units is None:
+        return {}
+    frame = pd.DataFrame({"group": group.astype("str").to_numpy(), "unit": np.asarray(units, dtype=object)})
+    return {str(k): int(v) for k, v in frame.groupby("group", sort=True)["unit"].nunique().items()}
+
+
+def _suppress_rows(frame: pd.DataFrame, size_column: str, min_size: int,
+                   units: Mapping[str, int] | None = None) -> list[dict]:
+    """Rows as dicts; groups under ``min_size`` (rows, or distinct ``units`` where given) keep only their name
+    and ``suppressed: true``."""
     rows = []
+    units = units or {}
     for record in frame.to_dict("records"):
-        if record[size_column] < min_size:
+        if record[size_column] < min_size or units.get(str(record["group"]), min_size) < min_size:
             rows.append({"group": record["group"], "suppressed": True})
         else:
             rows.append({k: _plain(v) for k, v in record.items()} | {"suppressed": False})
@@ -133,6 +146,8 @@ def public_groups(groups: pd.DataFrame) -> list[dict]:
             rows.append(base)
             continue
         base["n"] = int(record["n"])
+        if "n_units" in record:
+            base["n_units"] = int(record["n_units"])
         base.update({m: _plain(record[m]) for m in GROUP_METRICS})
         base["ci"] = {m: [_plain(record[f"{m}_lo"]), _plain(record[f"{m}_hi"])] for m in GROUP_METRICS}
         rows.append(base)
@@ -157,7 +172,8 @@ def public_disparities(disparities: pd.DataFrame) -> list[dict]:
 
 def by_group_csv(groups: pd.DataFrame, min_size: int) -> pd.DataFrame:
     """The group table for ``by_group.csv``: suppressed rows keep their name and a note, no numbers."""
-    columns = ["attribute", "group", "n"] + [c for m in GROUP_METRICS for c in (m, f"{m}_lo", f"{m}_hi")]
+    columns = (["attribute", "group", "n"] + (["n_units"] if "n_units" in groups else [])
+               + [c for m in GROUP_METRICS for c in (m, f"{m}_lo", f"{m}_hi")])
     out = groups[columns + ["suppressed"]].copy()
     numbers = [c for c in columns if c not in ("attribute", "group")]
     out[numbers] = out[numbers].astype(float).mask(out["suppressed"])

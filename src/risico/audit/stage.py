@@ -1,12 +1,21 @@
 """The pipeline's ``audit`` stage: the selected model's scores, audited before any score is used.
 
+One stage for both units of analysis: ``target.json`` in ``--processed``
+(:func:`risico.target.read_target`) says whether a row is an application or
+a provider in a quarter, and :data:`PROFILES` holds the little that differs
+(which groups, where params name them, what counts as one unit, which parts
+do not apply). The dvc stages ``audit`` and ``provider-audit`` run the same
+command on ``data/processed`` and ``data/processed_providers``.
+
 The headline audit is on the test period at the real cut-off (the top
-``worklist.capacity`` applications of each month), against the truth where
-the world knows it (synthetic data) and against the observed labels
-otherwise. Around it: the historical funnel (who was investigated, with what
-result, against the truth), proxies, the trade-off frontier and the
-impossibility, the feedback simulation, bias clusters, and the same audit per
-period with an alarm when a disparity changes direction.
+``capacity`` cases of each period: applications per month, ``worklist``;
+providers per quarter, ``provider_worklist``), against the truth where the
+world knows it (synthetic data) and against the observed labels otherwise.
+Around it: the historical funnel (who was investigated, with what result,
+against the truth), proxies, the trade-off frontier and the impossibility,
+the feedback simulation, bias clusters, the same audit per period with an
+alarm when a disparity changes direction, and the unit's own dilemmas
+(providers: :mod:`risico.audit.providers`).
 """
 
 from __future__ import annotations
@@ -15,8 +24,10 @@ import argparse
 import dataclasses
 import json
 import logging
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -28,6 +39,8 @@ from risico.audit.engine import AuditParams
 from risico.audit.feedback import compare_feedback
 from risico.audit.funnel import clopper_pearson
 from risico.audit.io import ScoredTable, check_selection, read_scored_table
+from risico.audit.providers import (CLIENT_SHARES, PROVIDER_ATTRIBUTES, client_composition_dilemma,
+                                    composition_band, market_access_dilemma, parse_provider_audit_params)
 from risico.audit.proxies import joint_proxy_table, proxy_table
 from risico.audit.report import render_report
 from risico.audit.run import audit_table, by_group_csv
@@ -38,12 +51,27 @@ from risico.evaluate.metrics import select_top
 from risico.htmlpage import esc, table
 from risico.io import atomic_dir, write_json
 from risico.params import SectionReader, load_section
-from risico.texts import LANGUAGES, text
+from risico.target import Target, read_target
+from risico.texts import LANGUAGES, Language, text
 from risico.truth import aligned_truth
 
 log = logging.getLogger(__name__)
 
 HELP = "audit the selected model: group metrics, disparities, funnel, proxies, trade-offs, feedback, dilemmas"
+
+#: The groups an application audit may name in ``audit.attributes``.
+APPLICATION_ATTRIBUTES: tuple[str, ...] = ("migration_background", "gender", "age_band", "nationality_group")
+
+UNKNOWN_TARGET = "File {file} names target '{name}'; the audit knows: {known}."
+MISSING_PROTECTED = ("Audit group '{attribute}' ({section}.attributes) needs column '{column}' of {file}, which has: "
+                     "{columns}. Name only groups the features stage wrote.")
+NOT_ALIGNED = ("{scores} and {meta} must list the same cases in the same order (column '{column}'); they differ "
+               "from row {row} on. Run the train stage again on --processed.")
+NO_SCORE = "Column '{column}' (train.model) is not in {scores}. Score columns: {columns}."
+CAPACITY_TOO_LARGE = ("The 'capacity' parameter of {section} must be an int in [1, {most}] (the most cases in any "
+                      "test period). Got {capacity} instead.")
+TOO_SMALL = ("The audit needs at least {need} {unit}s in the test period (twice audit.min_group_size) to compare "
+             "groups; {file} holds {got}. Generate a larger world ({hint}) or lower audit.min_group_size.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,19 +83,73 @@ class AuditStageParams:
     feedback_random_share: float
 
 
+@dataclasses.dataclass(frozen=True)
+class AuditProfile:
+    """What differs between the units of analysis; everything else is one code path.
+
+    Attributes
+    ----------
+    section : the params section whose ``attributes`` names the audited groups.
+    attributes : the groups that section may name.
+    unit : the meta column of the entity a row belongs to; groups are sized (and suppressed) in distinct
+        entities. None: a row is the entity.
+    unit_name : the entity in messages.
+    size_hint : the params that make a generated world hold more of the entity.
+    data_proxies : whether ``--interim`` columns the model does not use are checked as proxies.
+    skipped : parts of the audit that do not apply, each with a texts key ``audit.skipped.<part>`` giving why.
+    dilemmas : the unit's own dilemmas, each ``f(groups, disparities, proxies, language, tolerance)``.
+    """
+
+    section: str
+    attributes: tuple[str, ...]
+    unit: str | None
+    unit_name: str
+    size_hint: str
+    data_proxies: bool
+    skipped: tuple[str, ...] = ()
+    dilemmas: tuple[Callable[..., list[dict]], ...] = ()
+
+
+PROFILES: dict[str, AuditProfile] = {
+    "applications": AuditProfile(section="audit", attributes=APPLICATION_ATTRIBUTES, unit=None,
+                                 unit_name="application", size_hint="generate.n_persons", data_proxies=True),
+    "providers": AuditProfile(section="provider_audit", attributes=PROVIDER_ATTRIBUTES, unit="provider_id",
+                              unit_name="provider",
+                              size_hint="generate.n_persons, or a lower generate.providers.persons_per_provider",
+                              data_proxies=False, skipped=("data_proxies",),
+                              dilemmas=(market_access_dilemma, client_composition_dilemma)),
+}
+
+
+def profile_of(target: Target, processed: Path) -> AuditProfile:
+    """The audit profile of ``target``, or a one-line error naming the targets the audit knows."""
+    if target.name not in PROFILES:
+        raise RisicoError(UNKNOWN_TARGET.format(file=processed / "target.json", name=target.name,
+                                                known=", ".join(PROFILES)))
+    return PROFILES[target.name]
+
+
 def parse_audit_params(values: Mapping[str, Any]) -> AuditStageParams:
     r = SectionReader(values, "audit")
     engine = AuditParams(min_group_size=r.int("min_group_size", minimum=1), n_boot=r.int("n_boot", minimum=100),
                          seed=r.int("seed", minimum=0), tolerance=tuple(_pair(r)),
                          max_depth=r.int("max_depth", 1, 3), correction=r.choice("correction",
                                                                                 ("bonferroni", "holm", "none")))
-    attributes = r.subset("attributes", ("migration_background", "gender", "age_band", "nationality_group"))
+    attributes = r.subset("attributes", APPLICATION_ATTRIBUTES)
     if len(attributes) < 1:
         raise r.fail("attributes", "a non-empty list", list(attributes))
     out = AuditStageParams(engine, attributes, r.float("proxy_threshold_auc", 0.5, 1.0),
                            r.int("feedback_rounds", 1, 20), r.share("feedback_random_share"))
     r.finish()
     return out
+
+
+def load_audit_params(path: str | Path, profile: AuditProfile) -> AuditStageParams:
+    """The ``audit`` section, with the groups from the profile's own section (``provider_audit`` for providers)."""
+    params = parse_audit_params(load_section(path, "audit"))
+    if profile.section == "audit":
+        return params
+    return dataclasses.replace(params, attributes=parse_provider_audit_params(load_section(path, profile.section)))
 
 
 def _pair(r: SectionReader) -> list[float]:
@@ -78,20 +160,34 @@ def _pair(r: SectionReader) -> list[float]:
     return [float(v) for v in value]
 
 
-def sensitive_frame(protected: pd.DataFrame, attributes: tuple[str, ...]) -> pd.DataFrame:
-    """The audit's groups: protected columns as text, age as age bands."""
+def sensitive_frame(protected: pd.DataFrame, attributes: tuple[str, ...], *, file: str | Path = "protected.parquet",
+                    section: str = "audit") -> pd.DataFrame:
+    """The audit's groups: protected columns as text, age as age bands, client shares as composition bands
+    (:func:`risico.audit.providers.composition_band`)."""
     columns = {}
     for attribute in attributes:
+        source = {"age_band": "age", **CLIENT_SHARES}.get(attribute, attribute)
+        if source not in protected.columns:
+            shown = ", ".join(c for c in protected.columns if c not in ("application_id", "case_id"))
+            raise RisicoError(MISSING_PROTECTED.format(attribute=attribute, section=section, column=source,
+                                                       file=file, columns=shown))
         if attribute == "age_band":
             columns[attribute] = age_band(protected["age"])
+        elif attribute in CLIENT_SHARES:
+            columns[attribute] = composition_band(protected[source])
         else:
             columns[attribute] = protected[attribute].astype("str")
     return pd.DataFrame(columns).reset_index(drop=True)
 
 
 def history_funnel(sensitive: pd.DataFrame, labels: pd.DataFrame, truth: np.ndarray | None,
-                   min_size: int) -> dict:
-    """Who was investigated in the past, what was found, and (synthetic) who really violated, per group."""
+                   min_size: int, units: np.ndarray | None = None) -> dict:
+    """Who was investigated in the past, what was found, and (synthetic) who really violated, per group.
+
+    With the truth, each group also gets the share investigated among its cases *without* a violation
+    (``no_violation_*``): an investigation there had no reason in the truth. ``units`` (e.g. the provider
+    of each provider-quarter) sizes the groups for suppression in distinct units instead of rows.
+    """
     investigated = labels["investigated"].to_numpy(dtype=bool)
     found = (labels["observed"] == 1).to_numpy()
     out = {}
@@ -100,7 +196,8 @@ def history_funnel(sensitive: pd.DataFrame, labels: pd.DataFrame, truth: np.ndar
         for group, index in sensitive.groupby(attribute).groups.items():
             idx = np.asarray(index)
             n = idx.size
-            if n < min_size:
+            size = n if units is None else int(pd.unique(units[idx]).size)
+            if size < min_size:
                 rows.append({"group": group, "suppressed": True})
                 continue
             inv = int(investigated[idx].sum())
@@ -108,6 +205,8 @@ def history_funnel(sensitive: pd.DataFrame, labels: pd.DataFrame, truth: np.ndar
             lo, hi = clopper_pearson(np.array([inv]), np.array([n]))
             row = {"group": group, "n": n, "investigated_rate": inv / n, "investigated_ci": [float(lo[0]), float(hi[0])],
                    "hit_rate": hits / inv if inv else None, "suppressed": False}
+            if units is not None:
+                row["n_units"] = size
             if truth is not None:
                 t = int(truth[idx].sum())
                 tlo, thi = clopper_pearson(np.array([t]), np.array([n]))
@@ -117,13 +216,30 @@ def history_funnel(sensitive: pd.DataFrame, labels: pd.DataFrame, truth: np.ndar
                 dlo, dhi = clopper_pearson(np.array([detected]), np.array([int(checked.sum())]))
                 row.update(detection_rate=detected / checked.sum() if checked.any() else None,
                            detection_ci=[float(dlo[0]), float(dhi[0])], detection_n=int(checked.sum()))
+                clean = truth[idx] == 0
+                clean_n, clean_inv = int(clean.sum()), int((investigated[idx] & clean).sum())
+                clo, chi = clopper_pearson(np.array([clean_inv]), np.array([clean_n]))
+                row.update(no_violation_n=clean_n, no_violation_investigated=clean_inv,
+                           no_violation_investigated_rate=clean_inv / clean_n if clean_n else None,
+                           no_violation_investigated_ci=[float(clo[0]), float(chi[0])])
             rows.append(row)
         out[attribute] = rows
     return out
 
 
-def selection_bias_findings(funnel: Mapping[str, list], language: str) -> list[dict]:
-    """A dilemma when a group was investigated clearly more often than others while truly violating no more."""
+def selection_bias_findings(funnel: Mapping[str, list], language: Language, *, tolerance: float = 1.25,
+                            confidence: float = 0.95) -> list[dict]:
+    """A dilemma when a group was investigated clearly more often than others while truly violating no more.
+
+    Two readings of the same funnel, each raising ``label_bias`` (a group is raised once):
+
+    1. Against the group investigated least: intervals of the investigated rates apart, the ratio above
+       ``tolerance`` and above ``tolerance`` times the ratio of the true violation rates.
+    2. Among the cases *without* a violation, against the largest group: the ratio of the investigated rates
+       above ``tolerance`` with a log (Katz) interval above 1, Bonferroni-corrected over every comparison of the
+       funnel. This reading conditions on the truth, so a group that truly violates somewhat more cannot hide
+       that it is also investigated more often without reason.
+    """
     found = []
     for attribute, rows in funnel.items():
         shown = [r for r in rows if not r["suppressed"] and "true_rate" in r]
@@ -134,18 +250,56 @@ def selection_bias_findings(funnel: Mapping[str, list], language: str) -> list[d
             ratio = row["investigated_rate"] / low["investigated_rate"] if low["investigated_rate"] else np.inf
             true_ratio = row["true_rate"] / low["true_rate"] if low["true_rate"] else np.inf
             separated = row["investigated_ci"][0] > low["investigated_ci"][1]
-            if separated and ratio > 1.25 and ratio > 1.25 * true_ratio:
-                parts = (f"{attribute} '{row['group']}' {100 * row['investigated_rate']:.1f}% "
-                         f"onderzocht vs '{low['group']}' {100 * low['investigated_rate']:.1f}%, werkelijke "
-                         f"overtreding {100 * row['true_rate']:.1f}% vs {100 * low['true_rate']:.1f}%"
-                         if language == "nl" else
-                         f"{attribute} '{row['group']}' {100 * row['investigated_rate']:.1f}% investigated vs "
-                         f"'{low['group']}' {100 * low['investigated_rate']:.1f}%, true violation "
-                         f"{100 * row['true_rate']:.1f}% vs {100 * low['true_rate']:.1f}%")
+            if separated and ratio > tolerance and ratio > tolerance * true_ratio:
+                parts = text("dilemma.label_bias.finding", language, attribute=attribute, group=row["group"],
+                             rate=f"{100 * row['investigated_rate']:.1f}", reference=low["group"],
+                             reference_rate=f"{100 * low['investigated_rate']:.1f}",
+                             true=f"{100 * row['true_rate']:.1f}", reference_true=f"{100 * low['true_rate']:.1f}")
                 found.append({"id": "label_bias", "title": text("dilemma.label_bias.title", language),
                               "text": text("dilemma.label_bias.text", language, findings=parts),
                               "evidence": {"attribute": attribute, "group": row["group"], "reference": low["group"],
-                                           "investigated_ratio": round(ratio, 4), "true_ratio": round(true_ratio, 4)}})
+                                           "investigated_ratio": round(ratio, 4), "true_ratio": round(true_ratio, 4),
+                                           "basis": "all"}})
+    raised = {(d["evidence"]["attribute"], d["evidence"]["group"]) for d in found}
+    return found + [d for d in _no_violation_findings(funnel, language, tolerance, confidence)
+                    if (d["evidence"]["attribute"], d["evidence"]["group"]) not in raised]
+
+
+def _no_violation_findings(funnel: Mapping[str, list], language: Language, tolerance: float,
+                           confidence: float) -> list[dict]:
+    """Reading 2 of :func:`selection_bias_findings`: investigated more often without a violation."""
+    tests = []
+    for attribute, rows in funnel.items():
+        shown = [r for r in rows if not r["suppressed"] and r.get("no_violation_n")]
+        if len(shown) < 2:
+            continue
+        reference = max(shown, key=lambda r: r["n"])
+        for row in shown:
+            a, n1 = row["no_violation_investigated"], row["no_violation_n"]
+            c, n2 = reference["no_violation_investigated"], reference["no_violation_n"]
+            if row is reference or a == 0 or c == 0:
+                continue
+            se = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
+            tests.append((attribute, row, reference, (a / n1) / (c / n2), se))
+    if not tests:
+        return []
+    z = NormalDist().inv_cdf(1 - (1 - confidence) / (2 * len(tests)))
+    found = []
+    for attribute, row, reference, ratio, se in tests:
+        lo, hi = ratio * math.exp(-z * se), ratio * math.exp(z * se)
+        if lo > 1 and ratio > tolerance:
+            parts = text("dilemma.label_bias.finding_no_violation", language, attribute=attribute, group=row["group"],
+                         rate=f"{100 * row['no_violation_investigated_rate']:.1f}", reference=reference["group"],
+                         reference_rate=f"{100 * reference['no_violation_investigated_rate']:.1f}",
+                         ratio=f"{ratio:.2f}", lo=f"{lo:.2f}", hi=f"{hi:.2f}",
+                         true=f"{100 * row['true_rate']:.1f}", reference_true=f"{100 * reference['true_rate']:.1f}")
+            true_ratio = row["true_rate"] / reference["true_rate"] if reference["true_rate"] else np.inf
+            found.append({"id": "label_bias", "title": text("dilemma.label_bias.title", language),
+                          "text": text("dilemma.label_bias.text", language, findings=parts),
+                          "evidence": {"attribute": attribute, "group": row["group"], "reference": reference["group"],
+                                       "investigated_ratio": round(ratio, 4), "ratio_ci": [round(lo, 4), round(hi, 4)],
+                                       "true_ratio": round(true_ratio, 4), "comparisons": len(tests),
+                                       "basis": "no_violation"}})
     return found
 
 

@@ -34,6 +34,7 @@ Design
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -62,6 +63,7 @@ __all__ = [
     "build_provider_features",
     "parse_provider_feature_params",
     "quarter_label",
+    "provider_feature_matrix",
 ]
 
 log = logging.getLogger(__name__)
@@ -213,8 +215,10 @@ class _Grid:
         return self.start_day[self.row_quarter]
 
 
-def build_provider_features(tables: Mapping[str, pd.DataFrame], params: ProviderFeatureParams) -> ProviderFeatureSet:
-    """Build the features of every active provider in every quarter of the applications period.
+def build_provider_features(tables: Mapping[str, pd.DataFrame], params: ProviderFeatureParams, *,
+                            through: dt.date | None = None, with_protected: bool = True) -> ProviderFeatureSet:
+    """Build the features of every active provider in every quarter of the applications period
+    (and on to the quarter that holds ``through``, for scoring a quarter after the history).
 
     Parameters
     ----------
@@ -244,7 +248,7 @@ def build_provider_features(tables: Mapping[str, pd.DataFrame], params: Provider
         refs = _References.resolve(tables)
     except DanglingReferenceError as exc:
         raise FeatureError(str(exc)) from None
-    grid = _grid(refs.providers, refs.applications)
+    grid = _grid(refs.providers, refs.applications, through)
     parts, groups = [], {}
     builders = {"contracting": _contracting, "billing": _billing, "location": _location, "network": _network}
     for group in params.groups:
@@ -255,10 +259,26 @@ def build_provider_features(tables: Mapping[str, pd.DataFrame], params: Provider
     X = pd.concat(parts, axis=1)
     X.index = pd.Index(meta["case_id"], name="case_id")
     labels = _labels(refs, grid, meta["case_id"])
-    protected = _protected(refs, grid, meta["case_id"])
+    protected = (_protected(refs, grid, meta["case_id"]) if with_protected
+                 else pd.DataFrame({"case_id": meta["case_id"]}))
     log.info("built %d features for %d provider-quarters (%d providers, %d quarters; groups: %s)", X.shape[1],
              len(X), len(np.unique(grid.row_provider)), grid.n_quarters, ", ".join(params.groups))
     return ProviderFeatureSet(X=X, meta=meta, labels=labels, protected=protected, groups=groups)
+
+
+def provider_feature_matrix(tables: Mapping[str, pd.DataFrame], params: ProviderFeatureParams,
+                            as_of: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``X`` and ``meta`` of the providers active in the quarter that holds ``as_of`` (for the worklist).
+
+    Never reads protected attributes: ``tables`` need not hold ``protected_persons`` (an empty stand-in is
+    used and the aggregated attributes it would feed are dropped).
+    """
+    stand_in = pd.DataFrame({c: pd.Series([], dtype="str") for c in REQUIRED_COLUMNS["protected_persons"]})
+    features = build_provider_features({**tables, "protected_persons": stand_in}, params, through=as_of,
+                                       with_protected=False)
+    period = quarter_label(((as_of.year - 1970) * 12 + as_of.month - 1) // 3)
+    rows = (features.meta["period"] == period).to_numpy()
+    return features.X[rows], features.meta[rows].reset_index(drop=True)
 
 
 def quarter_label(quarter: int) -> str:
@@ -353,13 +373,16 @@ def _resolve_all(parent: pd.Series, values: pd.Series, table: str, column: str, 
     return found
 
 
-def _grid(providers: pd.DataFrame, apps: pd.DataFrame) -> _Grid:
-    """Quarters of the applications period and the providers active in each (quarter-major, provider_id order)."""
+def _grid(providers: pd.DataFrame, apps: pd.DataFrame, through: dt.date | None = None) -> _Grid:
+    """Quarters of the applications period (extended to ``through``) and the providers active in each
+    (quarter-major, provider_id order)."""
     if len(apps) == 0 or len(providers) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return _Grid(providers, 0, 0, empty, empty, empty)
     months = month_numbers(apps["application_date"])
     first, last = int(months.min()) // 3, int(months.max()) // 3
+    if through is not None:
+        last = max(last, ((through.year - 1970) * 12 + through.month - 1) // 3)
     n_q = last - first + 1
     bounds = (np.arange(first, last + 2, dtype=np.int64) * 3).astype("datetime64[M]").astype("datetime64[D]")
     start, stop = bounds[:-1].astype(np.int64), bounds[1:].astype(np.int64)

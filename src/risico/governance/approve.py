@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 from risico.errors import RisicoError
-from risico.governance.decisions import (artifact_hashes, default_model_path, latest_decision, make_decision,
-                                         write_decision)
+from risico.governance.decisions import (TARGETS, artifact_hashes, default_model_path, default_path,
+                                         latest_decision, make_decision, write_decision)
 from risico.params import SectionReader, load_section
 from risico.texts import LANGUAGES, text
 
@@ -47,12 +47,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="record a demo approval (synthetic data only; every output is watermarked as a demo)")
     parser.add_argument("--valid-until", help="last day the decision holds, YYYY-MM-DD")
     parser.add_argument("--yes", action="store_true", help="confirm without asking (scripted use)")
+    parser.add_argument("--target", choices=TARGETS, default="applications",
+                        help="the model decided on: applications (default) or care providers")
     parser.add_argument("--model", type=Path,
-                        help="the model file approved (default: models/<train.model>.pkl from --params)")
-    parser.add_argument("--audit", type=Path, default=Path("reports/audit/audit.json"), help="the audit decided on")
+                        help="the model file approved (default: models/<train.model>.pkl, for providers "
+                             "provider_models/<train.model>.pkl)")
+    parser.add_argument("--audit", type=Path,
+                        help="the audit decided on (default: reports/audit/audit.json; reports/provider_audit/...)")
     parser.add_argument("--params", type=Path, default=Path("params.yaml"))
-    parser.add_argument("--training-data", type=Path, default=Path("data/interim"))
-    parser.add_argument("--decisions", type=Path, default=Path("governance/decisions"))
+    parser.add_argument("--training-data", type=Path, help="default: data/interim")
+    parser.add_argument("--decisions", type=Path,
+                        help="default: governance/decisions (providers: governance/decisions/providers)")
 
 
 def _demo_defaults(args: argparse.Namespace) -> None:
@@ -78,9 +83,12 @@ def _demo_defaults(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> None:
+    for name in ("audit", "training_data", "decisions"):
+        if getattr(args, name) is None:
+            setattr(args, name, default_path(args.target, name))
     _demo_defaults(args)
     date, valid_until = _date("--date", args.date), _date("--valid-until", args.valid_until)
-    model = args.model or default_model_path(args.params)
+    model = args.model or default_model_path(args.params, args.target)
     hashes = artifact_hashes({"model": model, "audit": args.audit, "params": args.params,
                               "training_data": args.training_data})
     audit = json.loads(args.audit.read_text(encoding="utf-8"))
@@ -96,7 +104,7 @@ def run(args: argparse.Namespace) -> None:
     record = make_decision(decision=args.decision, committee=args.committee, date=date, conditions=args.conditions,
                            valid_until=valid_until, hashes=hashes, verdict=str(audit.get("verdict")),
                            dilemmas=dilemmas, supersedes=previous["record_id"] if previous else None,
-                           demo=args.demo)
+                           demo=args.demo, target=args.target)
     args.decisions.mkdir(parents=True, exist_ok=True)
     path = write_decision(record, args.decisions)
     print(f"Recorded {record['record_id']} in {path}" + (" (DEMO: synthetic data only)" if args.demo else ""))

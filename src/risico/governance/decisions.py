@@ -28,7 +28,7 @@ from risico.errors import RisicoError
 
 __all__ = [
     "BOUND", "UNBOUND_PARAMS", "DecisionError", "GateClosed",
-    "artifact_hashes", "default_model_path", "make_decision", "write_decision", "latest_decision", "check_gate", "record_is_intact",
+    "artifact_hashes", "default_model_path", "default_path", "TARGETS", "make_decision", "write_decision", "latest_decision", "check_gate", "record_is_intact",
 ]
 
 BOUND = ("model", "audit", "params", "training_data")
@@ -82,11 +82,26 @@ def artifact_hashes(paths: Mapping[str, Path]) -> dict[str, str]:
     return hashes
 
 
-def default_model_path(params: Path) -> Path:
-    """The model that scores: ``models/<train.model>.pkl`` (as the train stage writes it)."""
+TARGETS = ("applications", "providers")
+#: Where each target's bound artifacts and decisions live by default (as dvc.yaml writes them).
+DEFAULT_PATHS: dict[str, dict[str, Path]] = {
+    "applications": {"models": Path("models"), "audit": Path("reports/audit/audit.json"),
+                     "training_data": Path("data/interim"), "decisions": Path("governance/decisions")},
+    "providers": {"models": Path("provider_models"), "audit": Path("reports/provider_audit/audit.json"),
+                  "training_data": Path("data/interim"), "decisions": Path("governance/decisions/providers")},
+}
+
+
+def default_model_path(params: Path, target: str = "applications") -> Path:
+    """The model that scores: ``<models>/<train.model>.pkl`` (as the target's train stage writes it)."""
     from risico.params import load_section
 
-    return Path("models") / f"{load_section(params, 'train')['model']}.pkl"
+    return DEFAULT_PATHS[target]["models"] / f"{load_section(params, 'train')['model']}.pkl"
+
+
+def default_path(target: str, name: str) -> Path:
+    """The default path of ``audit``, ``training_data`` or ``decisions`` for ``target``."""
+    return DEFAULT_PATHS[target][name]
 
 
 def _path_hash(path: Path) -> str:
@@ -114,7 +129,7 @@ def _canonical_hash(content: Mapping[str, Any]) -> str:
 
 def make_decision(*, decision: Literal["approve", "reject"], committee: str, date: dt.date, conditions: str,
                   valid_until: dt.date | None, hashes: Mapping[str, str], verdict: str, dilemmas: list[str],
-                  supersedes: str | None, demo: bool = False) -> dict[str, Any]:
+                  supersedes: str | None, demo: bool = False, target: str = "applications") -> dict[str, Any]:
     """A sealed decision record: every field, a ``record_id`` and a ``record_hash`` over all other fields.
 
     A ``demo`` record (``approve --demo``) carries ``"demo": true``; the worklist watermarks what it leads to.
@@ -137,6 +152,8 @@ def make_decision(*, decision: Literal["approve", "reject"], committee: str, dat
     }
     if demo:
         body["demo"] = True
+    if target != "applications":
+        body["target"] = target
     body["record_id"] = f"D-{date:%Y%m%d}-{_canonical_hash(body)[:8]}"
     return {**body, "record_hash": _canonical_hash(body)}
 

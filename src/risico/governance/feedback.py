@@ -82,7 +82,7 @@ LABELS: dict[str, dict[str, str]] = {
     "help_offered": {"nl": "Hulp aangeboden", "en": "Help offered"},
     "fraud": {"nl": "Fraude", "en": "Fraud"},
 }
-CASE_HEADERS = ("case_id", "Case id", "Zaaknummer")
+CASE_HEADERS = ("case_id", "Case id", "Zaaknummer", "Zorgaanbieder", "Provider")
 OUTCOME_HEADERS = ("outcome", "Outcome", "Uitkomst")
 OUTCOMES_FILE = "outcomes.jsonl"
 OUTCOME_COLUMNS = ("case_id", "outcome", "recorded_at", "route", "run_id", "source_file_sha256", "user")

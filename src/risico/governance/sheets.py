@@ -68,7 +68,8 @@ def write_csv(table: pd.DataFrame, header_lines: Sequence[str], path: Path) -> N
 
 
 def write_xlsx(table: pd.DataFrame, header_lines: Sequence[str], path: Path, *, sheet: str, date: dt.date,
-               widths: Sequence[str], choices: dict[str, Sequence[str]] | None = None, warning: bool = False) -> None:
+               widths: Sequence[str], choices: dict[str, Sequence[str]] | None = None, warning: bool = False,
+               extra: tuple[str, pd.DataFrame] | None = None) -> None:
     """One sheet: the header lines, an empty row, then the table with a frozen header row and filters.
 
     Parameters
@@ -76,6 +77,7 @@ def write_xlsx(table: pd.DataFrame, header_lines: Sequence[str], path: Path, *, 
     widths : one of ``narrow``, ``medium``, ``wide`` per column.
     choices : column name -> the values a drop-down in that (empty) column offers.
     warning : show the first header line in bold red (the demo watermark).
+    extra : (sheet name, table) of a second sheet, with a frozen header row and filters.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -112,12 +114,34 @@ def write_xlsx(table: pd.DataFrame, header_lines: Sequence[str], path: Path, *, 
         check = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
         ws.add_data_validation(check)
         check.add(f"{col}{top + 1}:{col}{max(last, top + 1)}")
+    if extra is not None:
+        _second_sheet(book, *extra)
     moment = dt.datetime.combine(date, dt.time())
     book.properties.created = book.properties.modified = moment
     book.properties.creator = "risico"
     buffer = io.BytesIO()
     book.save(buffer)
     path.write_bytes(_fixed_times(buffer.getvalue(), moment))
+
+
+def _second_sheet(book: Any, name: str, table: pd.DataFrame) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    ws = book.create_sheet(name[:31])
+    guarded = _guarded(table)
+    for col, column in enumerate(guarded.columns, start=1):
+        ws.cell(row=1, column=col, value=neutralise(str(column))).font = Font(bold=True)
+        ws.column_dimensions[get_column_letter(col)].width = 18
+    for r, values in enumerate(guarded.itertuples(index=False), start=2):
+        for col, value in enumerate(values, start=1):
+            if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+                continue
+            cell = ws.cell(row=r, column=col, value=value.item() if hasattr(value, "item") else value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(max(len(guarded.columns), 1))}{max(len(guarded) + 1, 1)}"
 
 
 def _fixed_times(data: bytes, moment: dt.datetime) -> bytes:

@@ -56,7 +56,7 @@ import pandas as pd
 from risico.contract import CONTRACT, Table
 from risico.errors import RisicoError
 from risico.evaluate.reasons import N_REASONS
-from risico.governance.decisions import artifact_hashes, check_gate, default_model_path
+from risico.governance.decisions import TARGETS, artifact_hashes, check_gate, default_model_path, default_path
 from risico.io import atomic_dir, write_json
 from risico.params import SectionReader, load_section
 from risico.texts import LANGUAGES, text
@@ -71,15 +71,15 @@ HELP = "score a batch of new applications and write the inspectors' worklist (on
 UNDECIDED = ("decision_date", "awarded")
 BATCH_TABLE = Table("applications", "New applications, not yet decided (the worklist's batch).",
                     tuple(c for c in CONTRACT["applications"].columns if c.name not in UNDECIDED))
+SECTION = {"applications": "worklist", "providers": "provider_worklist"}
+FEATURE_SECTION = {"applications": "features", "providers": "provider_features"}
 HISTORY_TABLES = ("persons", "households", "addresses", "providers", "applications", "declarations", "investigations")
 BANDS = ("low", "elevated", "high", "very_high")
 OUTCOMES = ("nothing", "error_corrected", "help_offered", "fraud")
 
-CAPACITY_TOO_LARGE = ("The 'capacity' parameter of worklist is {capacity}, but the batch {batch} has only {n} "
-                      "application(s) that passed validation. Allowed: 1 to {n}.")
-NO_RANDOM_ROOM = ("The worklist draws {n_random} case(s) at random from outside its top {n_risk}, but the batch "
-                  "{batch} has only {n} application(s). Lower worklist.random_share or worklist.capacity.")
-BAD_BANDS = ("The 'band_edges' parameter of worklist must be three increasing probabilities in (0, 1). "
+CAPACITY_TOO_LARGE = ("The 'capacity' parameter of {section} is {capacity}, but {batch} has only {n} "
+                      "case(s) to score. Allowed: 1 to {n}.")
+BAD_BANDS = ("The 'band_edges' parameter of {section} must be three increasing probabilities in (0, 1). "
              "Got {value!r} instead.")
 AS_OF_TOO_EARLY = ("Option --as-of {as_of} is before the latest application date {latest} of the batch {batch}. "
                    "Allowed: that date or later.")
@@ -90,6 +90,9 @@ OUT_NOT_EMPTY = ("Folder {out} already holds files ({files}). A worklist is neve
                  "folder.")
 DEMO_NOT_SYNTHETIC = ("Decision {record_id} is a demo and holds only for synthetic data, but data.source is "
                       "{source!r}. Record a real committee decision (python -m risico approve ...).")
+NEEDS_BATCH = "The applications worklist needs --batch FILE (new applications as CSV or Parquet)."
+NO_BATCH_FOR_PROVIDERS = ("The provider worklist takes no --batch: it scores the providers active in the quarter of "
+                          "--as-of from the validated history (--training-data).")
 ID_IN_HISTORY = "application_id already in the history"
 BATCH_LIMIT = ("Validation stopped: {count:,} of {total:,} rows of the batch {batch} ({share:.2%}) break the "
                "rules (limit {limit:.2%}); most common: {reason}. Fix the batch and run again.")
@@ -108,8 +111,8 @@ class WorklistParams:
         return int(np.floor(self.capacity * self.random_share + 0.5))
 
 
-def parse_worklist_params(values: Any) -> WorklistParams:
-    r = SectionReader(values, "worklist")
+def parse_worklist_params(values: Any, section: str = "worklist") -> WorklistParams:
+    r = SectionReader(values, section)
     capacity = r.int("capacity", minimum=1)
     share = r.float("random_share", 0.0, 0.5)
     seed = r.int("seed", minimum=0)
@@ -118,7 +121,7 @@ def parse_worklist_params(values: Any) -> WorklistParams:
           and all(isinstance(e, (int, float)) and not isinstance(e, bool) and 0 < e < 1 for e in edges)
           and edges[0] < edges[1] < edges[2])
     if not ok:
-        raise RisicoError(BAD_BANDS.format(value=edges))
+        raise RisicoError(BAD_BANDS.format(value=edges, section=section))
     r.finish()
     return WorklistParams(capacity, share, seed, (float(edges[0]), float(edges[1]), float(edges[2])))
 
@@ -154,25 +157,34 @@ def risk_bands(probability: np.ndarray, edges: tuple[float, float, float]) -> np
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--batch", required=True, type=Path,
+    parser.add_argument("--target", choices=TARGETS, default="applications",
+                        help="applications (default; needs --batch) or care providers (the quarter of --as-of)")
+    parser.add_argument("--batch", type=Path,
                         help="new applications: CSV or Parquet with the applications columns without "
                              "decision_date and awarded (data/batch/applications.parquet in the demo)")
     parser.add_argument("--out", required=True, type=Path, help="a new folder for the inspector's files")
     parser.add_argument("--params", type=Path, default=Path("params.yaml"))
     parser.add_argument("--model", type=Path, help="default: models/<train.model>.pkl")
-    parser.add_argument("--audit", type=Path, default=Path("reports/audit/audit.json"))
-    parser.add_argument("--training-data", type=Path, default=Path("data/interim"),
-                        help="the validated history the model was trained on (also the features' history)")
+    parser.add_argument("--audit", type=Path, help="default: reports/audit/audit.json (providers: "
+                                                       "reports/provider_audit/audit.json)")
+    parser.add_argument("--training-data", type=Path,
+                        help="the validated history the model was trained on, also the features' history "
+                             "(default: data/interim)")
     parser.add_argument("--expectations", type=Path, default=Path("expectations"))
-    parser.add_argument("--decisions", type=Path, default=Path("governance/decisions"))
+    parser.add_argument("--decisions", type=Path, help="default: governance/decisions (providers: "
+                                                           "governance/decisions/providers)")
     parser.add_argument("--routes", type=Path, default=Path("governance/routes"), help="sealed route files")
     parser.add_argument("--log", type=Path, default=Path("governance/usage-log.jsonl"))
-    parser.add_argument("--as-of", help="date the features are computed at, YYYY-MM-DD "
-                                        "(default: the batch's latest application date)")
+    parser.add_argument("--as-of", help="date the features are computed at, YYYY-MM-DD (default: the batch's "
+                                        "latest application date; providers: the quarter after the history)")
     parser.add_argument("--user", help="who makes the list (default: the login name)")
 
 
 def run(args: argparse.Namespace) -> None:
+    if args.target == "applications" and args.batch is None:
+        raise RisicoError(NEEDS_BATCH)
+    if args.target == "providers" and args.batch is not None:
+        raise RisicoError(NO_BATCH_FOR_PROVIDERS)
     summary = make_worklist(args)
     print(f"Worklist {summary['run_id']}: {summary['n_selected']['risk']} by risk + "
           f"{summary['n_selected']['random']} at random of {summary['n_scored']:,} scored "
@@ -182,14 +194,20 @@ def run(args: argparse.Namespace) -> None:
 def make_worklist(args: argparse.Namespace) -> dict[str, Any]:
     """Everything :func:`run` does; returns the usage-log line."""
     from risico.governance.routes import seal_routes
+    from risico.governance.sheets import write_csv, write_xlsx
     from risico.governance.usage_log import append_usage
 
     created = dt.datetime.now(dt.timezone.utc)
-    params_all = {s: load_section(args.params, s) for s in ("worklist", "report", "data", "ingest", "validate",
-                                                            "features", "train")}
-    wl = parse_worklist_params(params_all["worklist"])
+    target = args.target
+    section = SECTION[target]
+    params_all = {s: load_section(args.params, s) for s in (section, "report", "data", "ingest", "validate",
+                                                            FEATURE_SECTION[target], "train")}
+    wl = parse_worklist_params(params_all[section], section)
     language = SectionReader(params_all["report"], "report").choice("language", LANGUAGES)
-    model_path = args.model or default_model_path(args.params)
+    for name in ("audit", "training_data", "decisions"):
+        if getattr(args, name) is None:
+            setattr(args, name, default_path(target, name))
+    model_path = args.model or default_model_path(args.params, target)
     hashes = artifact_hashes({"model": model_path, "audit": args.audit, "params": args.params,
                               "training_data": args.training_data})
     decision = check_gate(args.decisions, hashes, today=created.date())
@@ -198,42 +216,43 @@ def make_worklist(args: argparse.Namespace) -> dict[str, Any]:
         raise RisicoError(DEMO_NOT_SYNTHETIC.format(record_id=decision["record_id"], source=source))
     _check_out(args.out)
 
-    batch, rejected, as_of, batch_hash = _read_batch(args, params_all)
-    X = _batch_features(batch, args.training_data, params_all["features"])
+    if target == "providers":
+        X, rejected, as_of, input_hash, source_name = _provider_cases(args, params_all, hashes["training_data"])
+    else:
+        batch, rejected, as_of, input_hash = _read_batch(args, params_all)
+        X, source_name = _batch_features(batch, args.training_data, params_all["features"]), str(args.batch)
     model = _load(model_path)
     probability = model.predict_proba(X[list(model.schema_.names)] if set(model.schema_.names) <= set(X) else X)
     ids = X.index.to_numpy().astype(str)
     n = len(ids)
     if wl.capacity > n:
-        raise RisicoError(CAPACITY_TOO_LARGE.format(capacity=wl.capacity, batch=args.batch, n=n))
-    rng = np.random.default_rng([wl.seed, int(batch_hash[:16], 16)])
+        raise RisicoError(CAPACITY_TOO_LARGE.format(section=section, capacity=wl.capacity, batch=source_name, n=n))
+    rng = np.random.default_rng([wl.seed, int(input_hash[:16], 16)])
     risk, random = select_cases(probability, ids, wl, rng)
-    if risk.size + random.size > n or random.size > n - risk.size:
-        raise RisicoError(NO_RANDOM_ROOM.format(n_random=wl.n_random, n_risk=risk.size, batch=args.batch, n=n))
     chosen = np.concatenate([risk, random])
     chosen = chosen[np.lexsort((ids[chosen], -probability[chosen]))]       # the list: by risk, then id
-    table, routes = _lines(model, X.iloc[chosen], probability[chosen], set(ids[random]), wl, language)
-    header = _header(decision, model, as_of, n, len(table), len(rejected), language)
+    table, routes = _lines(model, X.iloc[chosen], probability[chosen], set(ids[random]), wl, language, target)
+    header = _header(decision, model, as_of, n, len(table), len(rejected), language, target)
 
-    from risico.governance.sheets import write_csv, write_xlsx
-
-    run_id = f"W-{created:%Y%m%dT%H%M%S%fZ}-{batch_hash[:8]}"    # sorts by time
+    run_id = f"W-{created:%Y%m%dT%H%M%S%fZ}-{input_hash[:8]}"    # sorts by time
     with atomic_dir(args.out) as folder:
         write_xlsx(table, header, folder / "worklist.xlsx", sheet=text("worklist.sheet", language), date=as_of,
                    widths=["medium", "narrow", "narrow", "wide", "wide", "wide", "wide", "medium", "wide"],
                    choices={text("worklist.col.outcome", language): [text(f"outcome.{o}", language)
                                                                      for o in OUTCOMES]},
-                   warning=bool(decision.get("demo")))
+                   warning=bool(decision.get("demo")),
+                   extra=_network_sheet(ids[chosen], args.training_data, as_of, language, folder)
+                   if target == "providers" else None)
         write_csv(table, header, folder / "worklist.csv")
         if len(rejected):
             write_csv(rejected, header[:1], folder / "rejected.csv")
-        outputs = {p.name: _sha256(p) for p in sorted(folder.iterdir())}
+        outputs = {p.relative_to(folder).as_posix(): _sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
         routes_file, routes_hash = seal_routes(routes, run_id=run_id, decision_id=decision["record_id"],
                                                created=created.isoformat(), folder=args.routes)
         line = append_usage(args.log, {
-            "timestamp": created.isoformat(), "user": args.user or _login(), "run_id": run_id,
+            "timestamp": created.isoformat(), "user": args.user or _login(), "run_id": run_id, "target": target,
             "decision_id": decision["record_id"], "demo": bool(decision.get("demo")), "model_hash": hashes["model"],
-            "batch_hash": batch_hash, "batch_file": str(args.batch), "as_of": as_of.isoformat(),
+            "batch_hash": input_hash, "batch_file": source_name, "as_of": as_of.isoformat(),
             "n_scored": n, "n_rejected": len(rejected),
             "n_selected": {"risk": int(risk.size), "random": int(random.size)},
             "capacity": wl.capacity, "random_share": wl.random_share, "seed": wl.seed,
@@ -243,6 +262,57 @@ def make_worklist(args: argparse.Namespace) -> dict[str, Any]:
                     "decision_id": decision["record_id"], "demo": bool(decision.get("demo")), "outputs": outputs},
                    folder / "receipt.json")
     return line
+
+
+def _provider_cases(args: argparse.Namespace, params_all: dict[str, Any], history_hash: str
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, dt.date, str, str]:
+    """Provider-quarter features of every provider active in the quarter of ``--as-of`` (default: the quarter
+    after the history), from the validated history; nothing to reject (the history passed validation)."""
+    from risico.features.providers import INPUT_TABLES, parse_provider_feature_params, provider_feature_matrix
+
+    tables = {name: pd.read_parquet(args.training_data / f"{name}.parquet")
+              for name in INPUT_TABLES if name != "protected_persons"}
+    latest = tables["applications"]["application_date"].max().date()
+    after = dt.date(latest.year + (latest.month > 9), (((latest.month - 1) // 3 + 1) % 4) * 3 + 1, 1)
+    as_of = _as_of(args.as_of, after, args.training_data) if args.as_of else after
+    X, meta = provider_feature_matrix(tables, parse_provider_feature_params(params_all["provider_features"]), as_of)
+    X.index = pd.Index(meta["provider_id"].astype(str), name="provider_id")       # the case id is the provider
+    digest = hashlib.sha256(f"{history_hash}:{as_of.isoformat()}".encode()).hexdigest()
+    return X, pd.DataFrame(), as_of, digest, f"{args.training_data} ({meta['period'].iloc[0] if len(meta) else as_of})"
+
+
+def _network_sheet(provider_ids: np.ndarray, history: Path, as_of: dt.date, language: str,
+                   folder: Path) -> tuple[str, pd.DataFrame]:
+    """The linked providers, directors, addresses and intermediaries of every listed provider (a second sheet),
+    and a figure per provider with a career-path link (same director or address) in ``netwerk/``."""
+    from risico.network import network_figure, provider_network
+
+    tables = {name: pd.read_parquet(history / f"{name}.parquet")
+              for name in ("providers", "applications", "declarations")}
+    labels = {r: text(f"network.{r}", language) for r in ("same_director", "same_address", "intermediary",
+                                                          "moved_together")}
+    frames = []
+    for provider in provider_ids:
+        network = provider_network(str(provider), tables, as_of)
+        if network["relation"].isin(["same_director", "same_address"]).any():
+            (folder / "netwerk").mkdir(exist_ok=True)
+            network_figure(str(provider), network[network["relation"].isin(["same_director", "same_address"])],
+                           folder / "netwerk" / f"{provider}.png", labels=labels)
+        frames.append(network.assign(listed=str(provider)))
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["listed"])
+    col = lambda key: text(f"network.col.{key}", language)  # noqa: E731
+    out = pd.DataFrame({
+        col("listed"): table["listed"].astype(str),
+        col("relation"): table["relation"].map(labels).astype(str),
+        col("linked"): table["provider_id"].astype(str),
+        col("director"): table["director_id"].fillna("").astype(str),
+        col("address"): table["location_address_id"].fillna("").astype(str),
+        col("registered"): table["registered"].dt.strftime("%Y-%m-%d").fillna("").astype(str),
+        col("ended"): table["ended"].dt.strftime("%Y-%m-%d").fillna("").astype(str),
+        col("end_reason"): table["end_reason"].fillna("").astype(str),
+        col("shared"): table["shared"].fillna(0).astype(int).where(table["shared"].notna(), None),
+    })
+    return text("network.sheet", language), out
 
 
 def _check_out(out: Path) -> None:
@@ -326,7 +396,7 @@ def _batch_features(batch: pd.DataFrame, history: Path, feature_values: Any) -> 
 
 
 def _lines(model, X: pd.DataFrame, probability: np.ndarray, random_ids: set[str], wl: WorklistParams,
-           language: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+           language: str, target: str = "applications") -> tuple[pd.DataFrame, pd.DataFrame]:
     """The inspector's table (no route) and the sealed routes of the same cases."""
     from risico.evaluate.reasons import reason_table
 
@@ -337,7 +407,7 @@ def _lines(model, X: pd.DataFrame, probability: np.ndarray, random_ids: set[str]
     ids = X.index.astype(str)
     col = lambda key: text(f"worklist.col.{key}", language)  # noqa: E731
     table = pd.DataFrame({
-        col("case_id"): ids,
+        col("case_id" if target == "applications" else "provider_id"): ids,
         col("rank"): np.arange(1, len(X) + 1),
         col("band"): [text(f"band.{b}", language) for b in risk_bands(probability, wl.band_edges)],
         **{col(f"reason_{j + 1}"): texts[:, j] for j in range(N_REASONS)},
@@ -363,11 +433,12 @@ def _distinct_reasons(reasons: pd.DataFrame, none: str) -> tuple[np.ndarray, np.
 
 
 def _header(decision: dict[str, Any], model, as_of: dt.date, n_scored: int, n_listed: int, n_rejected: int,
-            language: str) -> list[str]:
+            language: str, target: str = "applications") -> list[str]:
     valid = decision.get("valid_until") or text("worklist.no_end", language)
     lines = [text("worklist.demo", language)] if decision.get("demo") else []
     lines += [
-        text("worklist.title", language, month=f"{as_of:%Y-%m}"),
+        text("worklist.title", language, month=f"{as_of:%Y-%m}") if target == "applications"
+        else text("worklist.title.providers", language, quarter=f"{as_of.year}-Q{(as_of.month - 1) // 3 + 1}"),
         text("worklist.disclaimer", language),
         text("worklist.random_note", language),
         text("worklist.basis", language, model=model.name, committee=decision["committee"], date=decision["date"],
