@@ -545,6 +545,91 @@ TEXTS: dict[str, dict[str, str]] = {
                                 "en": "clients through {n_intermediaries:.0f} different intermediaries"},
     "reason.clients_from_failed_share": {"nl": "{clients_from_failed_share:.0%} van de cliënten kwam van een mislukte aanbieder",
                                          "en": "{clients_from_failed_share:.0%} of the clients came from a failed provider"},
+    # -- provider audit (issue 7): the audit of care providers, its own dilemmas ------------------------
+    "audit.title.providers": {"nl": "Fairness-audit van het risicomodel voor zorgaanbieders",
+                              "en": "Fairness audit of the care-provider risk model"},
+    "audit.method_text.providers": {
+        "nl": "Een zorgaanbieder is in een kwartaal geselecteerd als zijn score bij de hoogste {k} van dat kwartaal "
+              "hoort (de capaciteit van contractmanagers en toezichthouders). Maten per groep volgen de "
+              "gebruikelijke definities (docs/audit-metrics.md); intervallen komen uit {n_boot} bootstrap-trekkingen, "
+              "gecorrigeerd voor meervoudig toetsen ({correction}). Een verschil 'faalt' als het hele interval buiten "
+              "de band {low}-{high} valt. Groepen met minder dan {min_size} verschillende aanbieders worden niet "
+              "getoond. Een rij is een aanbieder in een kwartaal; dezelfde aanbieder telt in meerdere kwartalen mee, "
+              "dus de intervallen zijn eerder te smal dan te breed. De samenstelling van de cliënten is een groep: "
+              "'mostly' bij een aandeel van minstens 50%, 'partly' bij meer dan 0%, 'none' bij 0% en 'no clients' "
+              "als de aanbieder (nog) geen cliënten had. Grenzen: de labels komen uit eerdere, niet-willekeurige "
+              "onderzoeken; herhaal de audit in elke fase.",
+        "en": "A care provider is selected in a quarter when its score is among the highest {k} of that quarter (the "
+              "capacity of contract managers and inspectors). Group metrics follow the usual definitions "
+              "(docs/audit-metrics.md); intervals come from {n_boot} bootstrap resamples, corrected for multiple "
+              "comparisons ({correction}). A disparity 'fails' when its whole interval lies outside the band "
+              "{low}-{high}. Groups of fewer than {min_size} distinct providers are not shown. A row is a provider "
+              "in a quarter; the same provider counts in several quarters, so the intervals are rather too narrow "
+              "than too wide. The clients' composition is a group: 'mostly' at a share of at least 50%, 'partly' "
+              "above 0%, 'none' at 0% and 'no clients' when the provider had no clients (yet). Limits: the labels "
+              "come from earlier, non-random investigations; repeat the audit at every stage."},
+    "audit.history": {"nl": "Wie werd onderzocht, en wie overtrad werkelijk (historie)",
+                      "en": "Who was investigated, and who really violated (history)"},
+    "audit.skipped": {"nl": "Niet gedaan, en waarom", "en": "Not done, and why"},
+    "audit.skipped.data_proxies": {
+        "nl": "Kolommen die het model niet gebruikt als proxy controleren gebeurt alleen voor aanvragen: de kolommen "
+              "van de aanbiederstabellen buiten het model zijn hier de auditgroepen zelf (wijk, rechtsvorm, omvang) "
+              "of sleutels en adressen.",
+        "en": "Checking columns the model does not use as proxies is done for applications only: the provider "
+              "tables' columns outside the model are the audit groups themselves (district, legal form, size) or "
+              "keys and addresses."},
+    "dilemma.label_bias.finding": {
+        "nl": "{attribute} '{group}' {rate}% onderzocht vs '{reference}' {reference_rate}%, werkelijke overtreding "
+              "{true}% vs {reference_true}%",
+        "en": "{attribute} '{group}' {rate}% investigated vs '{reference}' {reference_rate}%, true violation "
+              "{true}% vs {reference_true}%"},
+    "dilemma.label_bias.finding_no_violation": {
+        "nl": "{attribute} '{group}': van wie niets overtrad {rate}% onderzocht ({route}) vs '{reference}' "
+              "{reference_rate}% ({ratio}x, interval {lo}-{hi}), werkelijke overtreding {true}% vs {reference_true}%",
+        "en": "{attribute} '{group}': of those without a violation {rate}% investigated ({route}) vs '{reference}' "
+              "{reference_rate}% ({ratio}x, interval {lo}-{hi}), true violation {true}% vs {reference_true}%"},
+    "audit.route.all": {"nl": "alle routes", "en": "all routes"},
+    "dilemma.market_access.title": {"nl": "Markttoegang van nieuwkomers tegenover bescherming van cliënten",
+                                    "en": "Market access of new entrants versus protection of clients"},
+    "dilemma.market_access.finding": {
+        "nl": "{attribute} '{group}' {selection} zo vaak geselecteerd als '{reference}' (overtredingen {violation}, "
+              "geselecteerd zonder overtreding {fpr})",
+        "en": "{attribute} '{group}' selected {selection} as often as '{reference}' (violations {violation}, "
+              "selected without a violation {fpr})"},
+    "dilemma.market_access.text": {
+        "nl": "Nieuwe, kleine en eenmanszaken komen vaker op de lijst: {findings}. De kenmerken {features} vertellen "
+              "het model rechtstreeks hoe oud of hoe groot een aanbieder is of welke rechtsvorm hij heeft. Is die "
+              "extra aandacht een legitiem risico (overtreden deze aanbieders werkelijk vaker, om redenen die het "
+              "model ziet?), of leert het model 'jong bedrijf = verdacht' en houdt het zo nieuwkomers buiten de "
+              "markt? Weegt de bescherming van cliënten op tegen die drempel, en zo ja, onder welke voorwaarden: "
+              "alleen selecteren op concrete signalen (declaraties, huisvesting, netwerk), een grens aan het aandeel "
+              "nieuwkomers op de lijst, of een kennismakingsgesprek in plaats van een controle?",
+        "en": "New, small and sole-trader providers are put on the list more often: {findings}. The features "
+              "{features} tell the model directly how old or how large a provider is, or its legal form. Is that "
+              "extra attention a legitimate risk (do these providers truly violate more often, for reasons the "
+              "model sees?), or does the model learn 'young company = suspicious' and so keep new entrants out of "
+              "the market? Does the protection of clients outweigh that barrier, and if so on what terms: selecting "
+              "only on concrete signals (billing, housing, network), a cap on the share of new entrants on the "
+              "list, or an introductory visit instead of an inspection?"},
+    "dilemma.client_composition.title": {"nl": "Samenstelling van de cliënten", "en": "The clients' composition"},
+    "dilemma.client_composition.text": {
+        "nl": "Aanbieders met overwegend {clients} worden {selection} zo vaak geselecteerd als aanbieders in de groep "
+              "'{reference}', en {fpr} zo vaak zonder dat er een overtreding is (overtredingen: {violation}). "
+              "Kenmerken die deze groep voorspellen: {features}. Een controle bij een aanbieder raakt ook zijn "
+              "cliënten. Geeft het model zo de herkomst, het geslacht of de leeftijd van cliënten door aan hun "
+              "aanbieder? Aanvaardt de commissie dit verschil omdat het uit legitieme signalen komt (declaraties, "
+              "huisvesting, netwerk), of eist zij dat het verdwijnt, en tegen welk verlies aan detectie?",
+        "en": "Providers serving mostly {clients} are selected {selection} as often as providers in group "
+              "'{reference}', and {fpr} as often without a violation (violations: {violation}). Features that "
+              "predict this group: {features}. A check on a provider also reaches its clients. Does the model pass "
+              "the clients' origin, sex or age on to their provider? Does the committee accept this disparity "
+              "because it comes from legitimate signals (billing, housing, network), or does it require it gone, "
+              "and at what loss of detection?"},
+    "provider_audit.ground.clients_non_western": {"nl": "cliënten met een niet-westerse migratieachtergrond",
+                                                  "en": "clients with a non-western migration background"},
+    "provider_audit.ground.clients_female": {"nl": "vrouwelijke cliënten", "en": "female clients"},
+    "provider_audit.ground.clients_age_67plus": {"nl": "cliënten van 67 jaar of ouder",
+                                                 "en": "clients aged 67 or over"},
     # -- worklist (inspectors) ---------------------------------------------------
     "worklist.title": {"nl": "Werklijst vooronderzoek aanvragen, {month}", "en": "Pre-award worklist, {month}"},
     "worklist.disclaimer": {

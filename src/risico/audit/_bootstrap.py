@@ -85,22 +85,32 @@ def stream(seed: int, *names: str) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
 
 
-def resample_counts(counts: np.ndarray, n_boot: int, rng: np.random.Generator, prior: float = 0.0) -> np.ndarray:
+def resample_counts(counts: np.ndarray, n_boot: int, rng: np.random.Generator, prior: float = 0.0,
+                    weight: float = 1.0) -> np.ndarray:
     """``n_boot`` multinomial redraws of a group's cell counts, shape ``(n_boot, cells)``.
 
     The group size is fixed (stratified bootstrap). With ``prior = 0`` the cell
     shares are the observed ones; with ``prior > 0`` each replicate is
-    ``n * Dirichlet(counts + prior)`` (the Bayesian bootstrap with a
+    ``n * Dirichlet(weight * counts + prior)`` (the Bayesian bootstrap with a
     Jeffreys-style prior; expected counts, so not integers), so a cell
     observed empty still varies and a small group never gets a zero-width
     interval. A group of size 0 gives all-zero replicates.
+
+    ``weight`` < 1 says the rows are not independent: the shares vary as if
+    the group held ``weight * n`` independent observations (e.g. distinct
+    providers over their provider-quarter rows), which widens the intervals
+    and leaves the point estimates alone. With ``weight = 1`` the draws are
+    exactly those without it.
     """
     counts = np.asarray(counts, dtype=np.int64)
     n = int(counts.sum())
     if n == 0:
         return np.zeros((n_boot, counts.size), dtype=np.int64)
     if prior > 0:
-        return n * rng.dirichlet(counts + prior, size=n_boot)
+        return n * rng.dirichlet((counts * weight if weight != 1.0 else counts) + prior, size=n_boot)
+    if weight != 1.0:
+        effective = max(1, round(n * weight))
+        return rng.multinomial(effective, counts / n, size=n_boot) * (n / effective)
     return rng.multinomial(n, counts / n, size=n_boot)
 
 

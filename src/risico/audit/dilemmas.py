@@ -110,6 +110,8 @@ def tradeoff_dilemma(frontier: pd.DataFrame | None, language: Language) -> list[
     if base.empty or fair.empty:
         return []
     b, f = base.iloc[0], fair.iloc[0]
+    if not all(np.isfinite(float(v)) for v in (b["fpr_ratio"], f["fpr_ratio"], b["precision"], f["precision"])):
+        return []   # an undefined ratio (a group without false positives) leaves nothing to weigh
     evidence = {"unconstrained": {"precision": float(b["precision"]), "fpr_ratio": float(b["fpr_ratio"])},
                 "false_positive_rate_parity": {"precision": float(f["precision"]), "fpr_ratio": float(f["fpr_ratio"])}}
     return [_dilemma("tradeoff", language, evidence, strategy="false_positive_rate_parity",
@@ -128,6 +130,8 @@ def feedback_dilemma(feedback: pd.DataFrame | None, language: Language, metric: 
     start = float(none.loc[none["round"] == none["round"].min(), metric].iloc[0])
     end_none = float(none.loc[none["round"] == last, metric].iloc[0])
     end_random = float(rand.loc[rand["round"] == last, metric].iloc[0])
+    if not all(np.isfinite(v) for v in (start, end_none, end_random)):
+        return []   # an undefined ratio in a round leaves nothing to weigh
     evidence = {"metric": metric, "rounds": last, "start": start, "end_without_random": end_none,
                 "end_with_random": end_random}
     return [_dilemma("feedback", language, evidence, rounds=last, start=_f(start), end_none=_f(end_none),

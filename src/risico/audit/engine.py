@@ -267,7 +267,10 @@ def group_table(selected: np.ndarray, label: np.ndarray, sensitive: pd.DataFrame
         When given, a group is suppressed when it holds fewer than
         ``min_group_size`` distinct *units* (not rows), and the table gains
         the column ``n_units``: four quarters of three providers are still
-        three providers.
+        three providers. The bootstrap then also counts units: a group's
+        cells vary as if it held ``n_units`` independent observations (rows
+        of one provider move together), so its intervals are conservative.
+        :func:`disparity_table` reads ``n_units`` and does the same.
 
     Returns
     -------
@@ -313,11 +316,12 @@ def _grouping_rows(grouping: _Grouping, cell: np.ndarray, ranked: boot.ScoreBins
                    params: AuditParams, unit_codes: np.ndarray | None = None) -> pd.DataFrame:
     n_groups = len(grouping.labels)
     counts = np.bincount(grouping.codes * 4 + cell, minlength=n_groups * 4).reshape(n_groups, 4)
-    reps = np.zeros((params.n_boot, n_groups, 4), dtype=np.int64)
-    for j, label in enumerate(grouping.labels):
-        reps[:, j] = _draws(grouping.attribute, label, counts[j], params)
-    alpha = 1.0 - params.confidence
     size = counts.sum(axis=1) if unit_codes is None else distinct_units(grouping.codes, unit_codes, n_groups)
+    weight = np.ones(n_groups) if unit_codes is None else _unit_weight(size, counts.sum(axis=1))
+    reps = np.zeros((params.n_boot, n_groups, 4), dtype=np.int64 if unit_codes is None else float)
+    for j, label in enumerate(grouping.labels):
+        reps[:, j] = _draws(grouping.attribute, label, counts[j], params, weight[j])
+    alpha = 1.0 - params.confidence
     frame = pd.DataFrame({"attribute": grouping.attribute, "depth": grouping.depth, "group": list(grouping.labels),
                           "n": counts.sum(axis=1), "suppressed": size < params.min_group_size})
     if unit_codes is not None:
@@ -395,7 +399,7 @@ def disparity_table(groups: pd.DataFrame, params: AuditParams, *,
     missing = [c for c in _GROUP_COLUMNS if c not in groups.columns]
     if missing:
         raise AuditError(MISSING_COLUMNS.format(missing=", ".join(missing)))
-    table = groups.loc[:, list(_GROUP_COLUMNS)].reset_index(drop=True)
+    table = groups.loc[:, list(_GROUP_COLUMNS) + (["n_units"] if "n_units" in groups else [])].reset_index(drop=True)
     references = _references(table, dict(reference or {}))
     pieces = [_pairs(table[table["attribute"] == attr], ref, params) for attr, ref in references.items()]
     pieces = [p for p in pieces if p is not None]
@@ -423,10 +427,23 @@ def _references(table: pd.DataFrame, chosen: dict[str, str]) -> dict[str, str | 
     return out
 
 
-def _draws(attribute: str, group: str, counts: np.ndarray, params: AuditParams) -> np.ndarray:
+def _draws(attribute: str, group: str, counts: np.ndarray, params: AuditParams, weight: float = 1.0) -> np.ndarray:
     """A group's confusion resamples, redrawn exactly as group_table drew them."""
     return boot.resample_counts(counts, params.n_boot, boot.stream(params.seed, attribute, group, "confusion"),
-                                prior=CONFUSION_PRIOR)
+                                prior=CONFUSION_PRIOR, weight=weight)
+
+
+def _unit_weight(units: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Distinct units per row of each group (1 where a group is empty): the bootstrap's effective share."""
+    units, rows = np.asarray(units, dtype=float), np.asarray(rows, dtype=float)
+    return np.where(rows > 0, units / np.where(rows > 0, rows, 1.0), 1.0)
+
+
+def _weights(frame: pd.DataFrame) -> np.ndarray:
+    """The unit weight of each row of a group table (all 1 without ``n_units``)."""
+    if "n_units" not in frame:
+        return np.ones(len(frame))
+    return _unit_weight(frame["n_units"].to_numpy(), frame["n"].to_numpy())
 
 
 def _pairs(sub: pd.DataFrame, ref: str | None, params: AuditParams) -> tuple[pd.DataFrame, np.ndarray] | None:
@@ -438,11 +455,14 @@ def _pairs(sub: pd.DataFrame, ref: str | None, params: AuditParams) -> tuple[pd.
     ref_row = sub[sub["group"] == ref].iloc[0] if ref is not None else pd.Series({"n": 0, "suppressed": True})
     ref_counts = ref_row[cells].to_numpy(dtype=np.int64) if ref is not None else np.zeros(4, dtype=np.int64)
     ref_point = boot.confusion_metrics(ref_counts)
-    ref_boot = boot.confusion_metrics(_draws(str(sub["attribute"].iloc[0]), str(ref), ref_counts, params))
+    ref_weight = float(_weights(ref_row.to_frame().T)[0]) if ref is not None else 1.0
+    ref_boot = boot.confusion_metrics(_draws(str(sub["attribute"].iloc[0]), str(ref), ref_counts, params,
+                                             ref_weight))
     counts = others[cells].to_numpy(dtype=np.int64)
     point = boot.confusion_metrics(counts)
-    draws = boot.confusion_metrics(np.stack([_draws(a, g, c, params) for a, g, c in
-                                             zip(others["attribute"], others["group"], counts, strict=True)], axis=1))
+    draws = boot.confusion_metrics(np.stack([_draws(a, g, c, params, w) for a, g, c, w in
+                                             zip(others["attribute"], others["group"], counts, _weights(others),
+                                                 strict=True)], axis=1))
     metrics = list(DISPARITY_METRICS)
     value = np.column_stack([point[m] for m in metrics])                     # (groups, metrics)
     ref_value = np.broadcast_to(np.array([ref_point[m] for m in metrics], dtype=float), value.shape)

@@ -66,6 +66,9 @@ def route_comparison(group: pd.Series, route: pd.Series, random_value: str, labe
                        "ci": [float(lo[0]), float(hi[0])]}
     random_shares = _shares(group, random)
     other_shares = _shares(group, other)
+    # a group absent from a sample has 0 of its n cases: exact interval [0, hi], not [0, 0]
+    absent = {name: [0.0, float(clopper_pearson(np.array([0]), np.array([int(mask.sum())]))[1][0])]
+              for name, mask in (("random", random), ("other", other))}
     groups = []
     for g in sorted(set(group.unique())):
         r = random_shares.loc[g] if g in random_shares.index else None
@@ -73,9 +76,9 @@ def route_comparison(group: pd.Series, route: pd.Series, random_value: str, labe
         groups.append({
             "group": g,
             "share_random": float(r["share"]) if r is not None else 0.0,
-            "share_random_ci": [float(r["lo"]), float(r["hi"])] if r is not None else [0.0, 0.0],
+            "share_random_ci": [float(r["lo"]), float(r["hi"])] if r is not None else absent["random"],
             "share_risk_selected": float(o["share"]) if o is not None else 0.0,
-            "share_risk_selected_ci": [float(o["lo"]), float(o["hi"])] if o is not None else [0.0, 0.0],
+            "share_risk_selected_ci": [float(o["lo"]), float(o["hi"])] if o is not None else absent["other"],
             "n_random": int(r["count"]) if r is not None else 0,
             "n_risk_selected": int(o["count"]) if o is not None else 0,
         })

@@ -15,7 +15,7 @@ from typing import Any
 
 from risico.audit.run import summary_numbers
 from risico.htmlpage import esc, page, table
-from risico.texts import Language, text
+from risico.texts import TEXTS, Language, text
 
 __all__ = ["render_report"]
 
@@ -28,9 +28,17 @@ def _n(value: Any, digits: int = 2) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
+def _own(key: str, target: str) -> str:
+    """``key.<target>`` where texts.py has a variant for the unit of analysis (e.g. ``.providers``), else ``key``."""
+    return f"{key}.{target}" if target != "applications" and f"{key}.{target}" in TEXTS else key
+
+
 def render_report(result: Mapping, *, language: Language, figures: Sequence[Path] = (),
-                  extra_sections: Sequence[tuple[str, str]] = ()) -> str:
-    """``extra_sections``: (title, trusted HTML) pairs from the pipeline stage (proxies, trade-offs, ...)."""
+                  extra_sections: Sequence[tuple[str, str]] = (), target: str = "applications") -> str:
+    """``extra_sections``: (title, trusted HTML) pairs from the pipeline stage (proxies, trade-offs, ...).
+
+    ``target`` picks the title and method text of the unit of analysis (``applications`` or ``providers``).
+    """
     lang = language
     t = lambda key, **kw: text(key, lang, **kw)  # noqa: E731
     p = result["params"]
@@ -67,8 +75,13 @@ def render_report(result: Mapping, *, language: Language, figures: Sequence[Path
         parts.append(f"<figure><img alt='{esc(Path(figure).stem)}' style='max-width:100%' "
                      f"src='data:image/png;base64,{data}'></figure>")
     parts += [f"<h3>{esc(t('audit.method'))}</h3>",
-              f"<p>{esc(t('audit.method_text', k=result['selection']['top_k'] or result['selection']['selected'], n_boot=p['n_boot'], correction=p['correction'], low=p['tolerance'][0], high=p['tolerance'][1], min_size=p['min_group_size']))}</p>"]
-    return page(t("audit.title"), lang, parts)
+              f"<p>{esc(t(_own('audit.method_text', target), k=_k(result['selection']), n_boot=p['n_boot'], correction=p['correction'], low=p['tolerance'][0], high=p['tolerance'][1], min_size=p['min_group_size']))}</p>"]
+    return page(t(_own("audit.title", target)), lang, parts)
+
+
+def _k(selection: Mapping) -> int:
+    """The cut-off named in the method text: the capacity per period, the top k, or the number selected."""
+    return selection.get("capacity_per_period") or selection["top_k"] or selection["selected"]
 
 
 def _groups_html(result: Mapping, lang: Language) -> str:

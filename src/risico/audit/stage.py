@@ -43,7 +43,7 @@ from risico.audit.providers import (CLIENT_SHARES, PROVIDER_ATTRIBUTES, client_c
                                     composition_band, market_access_dilemma, parse_provider_audit_params)
 from risico.audit.proxies import joint_proxy_table, proxy_table
 from risico.audit.report import render_report
-from risico.audit.run import audit_table, by_group_csv
+from risico.audit.run import MIN_EVENTS, audit_table, by_group_csv
 from risico.audit.tradeoffs import frontier_figure, impossibility, tradeoff_frontier
 from risico.describe import age_band
 from risico.errors import RisicoError
@@ -56,6 +56,10 @@ from risico.texts import LANGUAGES, Language, text
 from risico.truth import aligned_truth
 
 log = logging.getLogger(__name__)
+
+#: The route of the random sample (the unbiased witness), and the name of all routes together.
+RANDOM_ROUTE = "random"
+ALL_ROUTES = "all"
 
 HELP = "audit the selected model: group metrics, disparities, funnel, proxies, trade-offs, feedback, dilemmas"
 
@@ -185,11 +189,15 @@ def history_funnel(sensitive: pd.DataFrame, labels: pd.DataFrame, truth: np.ndar
     """Who was investigated in the past, what was found, and (synthetic) who really violated, per group.
 
     With the truth, each group also gets the share investigated among its cases *without* a violation
-    (``no_violation_*``): an investigation there had no reason in the truth. ``units`` (e.g. the provider
-    of each provider-quarter) sizes the groups for suppression in distinct units instead of rows.
+    (``no_violation_*``; an investigation there had no reason in the truth), in all and per route of
+    selection (``no_violation_by_route``, the random route left out: it is the unbiased witness). ``units``
+    (e.g. the provider of each provider-quarter) sizes the groups for suppression in distinct units
+    instead of rows.
     """
     investigated = labels["investigated"].to_numpy(dtype=bool)
     found = (labels["observed"] == 1).to_numpy()
+    route = labels["route"].astype("str").to_numpy()
+    routes = sorted(set(route[investigated]) - {RANDOM_ROUTE, "nan", "None", "<NA>"})
     out = {}
     for attribute in sensitive.columns:
         rows = []
@@ -221,7 +229,9 @@ def history_funnel(sensitive: pd.DataFrame, labels: pd.DataFrame, truth: np.ndar
                 clo, chi = clopper_pearson(np.array([clean_inv]), np.array([clean_n]))
                 row.update(no_violation_n=clean_n, no_violation_investigated=clean_inv,
                            no_violation_investigated_rate=clean_inv / clean_n if clean_n else None,
-                           no_violation_investigated_ci=[float(clo[0]), float(chi[0])])
+                           no_violation_investigated_ci=[float(clo[0]), float(chi[0])],
+                           no_violation_by_route={r: int((investigated[idx] & clean & (route[idx] == r)).sum())
+                                                  for r in routes})
             rows.append(row)
         out[attribute] = rows
     return out
@@ -235,10 +245,11 @@ def selection_bias_findings(funnel: Mapping[str, list], language: Language, *, t
 
     1. Against the group investigated least: intervals of the investigated rates apart, the ratio above
        ``tolerance`` and above ``tolerance`` times the ratio of the true violation rates.
-    2. Among the cases *without* a violation, against the largest group: the ratio of the investigated rates
-       above ``tolerance`` with a log (Katz) interval above 1, Bonferroni-corrected over every comparison of the
-       funnel. This reading conditions on the truth, so a group that truly violates somewhat more cannot hide
-       that it is also investigated more often without reason.
+    2. Among the cases *without* a violation, against the largest group, in all routes together and per route
+       of selection: the ratio of the investigated rates above ``tolerance`` with a log (Katz) interval above 1,
+       Bonferroni-corrected over the comparisons of the attribute (:func:`_no_violation_findings`). This
+       reading conditions on the truth, so a group that truly violates somewhat more cannot hide that it is
+       also investigated more often without reason.
     """
     found = []
     for attribute, rows in funnel.items():
@@ -267,39 +278,58 @@ def selection_bias_findings(funnel: Mapping[str, list], language: Language, *, t
 
 def _no_violation_findings(funnel: Mapping[str, list], language: Language, tolerance: float,
                            confidence: float) -> list[dict]:
-    """Reading 2 of :func:`selection_bias_findings`: investigated more often without a violation."""
-    tests = []
+    """Reading 2 of :func:`selection_bias_findings`: investigated more often without a violation.
+
+    Per attribute (one family of tests, Bonferroni within it): each shown group against the largest, among
+    the cases without a violation, for all routes together and for each route of selection (a bias planted
+    in one route, say the caseworkers', is diluted by the others in the total). A comparison is tested only
+    when both groups have at least :data:`~risico.audit.run.MIN_EVENTS` such investigations. One finding
+    per group: its comparison with the highest lower bound.
+    """
+    found = []
+    alpha = 1 - confidence
     for attribute, rows in funnel.items():
         shown = [r for r in rows if not r["suppressed"] and r.get("no_violation_n")]
         if len(shown) < 2:
             continue
         reference = max(shown, key=lambda r: r["n"])
+        tests = []
         for row in shown:
-            a, n1 = row["no_violation_investigated"], row["no_violation_n"]
-            c, n2 = reference["no_violation_investigated"], reference["no_violation_n"]
-            if row is reference or a == 0 or c == 0:
+            if row is reference:
                 continue
-            se = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
-            tests.append((attribute, row, reference, (a / n1) / (c / n2), se))
-    if not tests:
-        return []
-    z = NormalDist().inv_cdf(1 - (1 - confidence) / (2 * len(tests)))
-    found = []
-    for attribute, row, reference, ratio, se in tests:
-        lo, hi = ratio * math.exp(-z * se), ratio * math.exp(z * se)
-        if lo > 1 and ratio > tolerance:
-            parts = text("dilemma.label_bias.finding_no_violation", language, attribute=attribute, group=row["group"],
-                         rate=f"{100 * row['no_violation_investigated_rate']:.1f}", reference=reference["group"],
-                         reference_rate=f"{100 * reference['no_violation_investigated_rate']:.1f}",
-                         ratio=f"{ratio:.2f}", lo=f"{lo:.2f}", hi=f"{hi:.2f}",
-                         true=f"{100 * row['true_rate']:.1f}", reference_true=f"{100 * reference['true_rate']:.1f}")
+            counts = {ALL_ROUTES: (row["no_violation_investigated"], reference["no_violation_investigated"]),
+                      **{r: (k, reference["no_violation_by_route"].get(r, 0))
+                         for r, k in row["no_violation_by_route"].items()}}
+            n1, n2 = row["no_violation_n"], reference["no_violation_n"]
+            for route_name, (a, c) in counts.items():
+                if min(a, c) < MIN_EVENTS:
+                    continue
+                se = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
+                tests.append((row, route_name, a / n1, c / n2, se))
+        if not tests:
+            continue
+        z = NormalDist().inv_cdf(1 - alpha / (2 * len(tests)))
+        best: dict[str, tuple] = {}
+        for row, route_name, rate, ref_rate, se in tests:
+            ratio = rate / ref_rate
+            lo, hi = ratio * math.exp(-z * se), ratio * math.exp(z * se)
+            if lo > 1 and ratio > tolerance and lo > best.get(str(row["group"]), (0.0,))[0]:
+                best[str(row["group"])] = (lo, hi, ratio, row, route_name, rate, ref_rate)
+        for group in sorted(best):
+            lo, hi, ratio, row, route_name, rate, ref_rate = best[group]
+            route_text = text("audit.route.all", language) if route_name == ALL_ROUTES else route_name
+            parts = text("dilemma.label_bias.finding_no_violation", language, attribute=attribute,
+                         group=row["group"], route=route_text, rate=f"{100 * rate:.1f}", reference=reference["group"],
+                         reference_rate=f"{100 * ref_rate:.1f}", ratio=f"{ratio:.2f}", lo=f"{lo:.2f}",
+                         hi=f"{hi:.2f}", true=f"{100 * row['true_rate']:.1f}",
+                         reference_true=f"{100 * reference['true_rate']:.1f}")
             true_ratio = row["true_rate"] / reference["true_rate"] if reference["true_rate"] else np.inf
             found.append({"id": "label_bias", "title": text("dilemma.label_bias.title", language),
                           "text": text("dilemma.label_bias.text", language, findings=parts),
                           "evidence": {"attribute": attribute, "group": row["group"], "reference": reference["group"],
-                                       "investigated_ratio": round(ratio, 4), "ratio_ci": [round(lo, 4), round(hi, 4)],
-                                       "true_ratio": round(true_ratio, 4), "comparisons": len(tests),
-                                       "basis": "no_violation"}})
+                                       "route": route_name, "investigated_ratio": round(ratio, 4),
+                                       "ratio_ci": [round(lo, 4), round(hi, 4)], "true_ratio": round(true_ratio, 4),
+                                       "comparisons": len(tests), "basis": "no_violation"}})
     return found
 
 
@@ -345,12 +375,15 @@ def detection_findings(funnel: Mapping[str, list], language: str) -> list[dict]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--params", default="params.yaml",
-                        help="params file (sections 'audit', 'train', 'worklist', 'report')")
-    parser.add_argument("--processed", required=True, type=Path, help="folder with X, meta, labels, protected")
+                        help="params file (sections 'audit', 'provider_audit', 'train', the target's capacity "
+                             "section, 'report')")
+    parser.add_argument("--processed", required=True, type=Path,
+                        help="folder with X, meta, labels, protected (and target.json for providers)")
     parser.add_argument("--scores", required=True, type=Path, help="scores from the train stage")
     parser.add_argument("--truth", type=Path, help="ground truth folder (synthetic world only)")
     parser.add_argument("--interim", type=Path,
-                        help="validated tables: columns the model does not use are checked as proxies too")
+                        help="validated tables: columns the model does not use are checked as proxies too "
+                             "(applications only)")
     parser.add_argument("--pilot", type=Path,
                         help="a scored table from a pilot (CSV/Parquet) to audit beside train/validation/test")
     parser.add_argument("--pilot-score", default="score", help="score column of --pilot")
@@ -360,30 +393,66 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--metrics", required=True, type=Path, help="output metrics JSON (key disparities)")
 
 
+def check_inputs(meta: pd.DataFrame, scores: pd.DataFrame, target: Target, score_column: str, capacity: int,
+                 units: np.ndarray, min_size: int, profile: AuditProfile, args: argparse.Namespace) -> None:
+    """One-line errors for inputs the audit cannot use: misaligned scores, a missing score column, a capacity
+    above every test period, or too few units in the test period to compare groups."""
+    ids, scored = meta[target.id].astype("str").to_numpy(), scores[target.id].astype("str").to_numpy() \
+        if target.id in scores else np.array([], dtype=object)
+    if ids.size != scored.size or (ids != scored).any():
+        differ = np.flatnonzero(ids[:scored.size] != scored[:ids.size])
+        row = int(differ[0]) + 1 if differ.size else min(ids.size, scored.size) + 1
+        raise RisicoError(NOT_ALIGNED.format(scores=args.scores, meta=args.processed / "meta.parquet",
+                                             column=target.id, row=row))
+    if score_column not in scores:
+        raise RisicoError(NO_SCORE.format(column=score_column, scores=args.scores,
+                                          columns=", ".join(c for c in scores if c.startswith("score_"))))
+    test = (scores["split"] == "test").to_numpy()
+    got = int(pd.unique(units[test]).size)
+    if got < 2 * min_size:
+        raise RisicoError(TOO_SMALL.format(need=2 * min_size, unit=profile.unit_name, file=args.processed, got=got,
+                                           hint=profile.size_hint))
+    most = int(meta.loc[test, "period"].value_counts().max())
+    if capacity > most:
+        raise RisicoError(CAPACITY_TOO_LARGE.format(section=target.capacity_section, most=most, capacity=capacity))
+
+
 def run(args: argparse.Namespace) -> None:
-    params = parse_audit_params(load_section(args.params, "audit"))
+    target = read_target(args.processed)
+    profile = profile_of(target, args.processed)
+    params = load_audit_params(args.params, profile)
     model = SectionReader(load_section(args.params, "train"), "train").value("model", "a model family")
-    capacity = SectionReader(load_section(args.params, "worklist"), "worklist").int("capacity", minimum=1)
+    section = target.capacity_section
+    capacity = SectionReader(load_section(args.params, section), section).int("capacity", minimum=1)
     language = SectionReader(load_section(args.params, "report"), "report").choice("language", LANGUAGES)
     scores = pd.read_parquet(args.scores)
     meta = pd.read_parquet(args.processed / "meta.parquet")
     labels = pd.read_parquet(args.processed / "labels.parquet")
     protected = pd.read_parquet(args.processed / "protected.parquet")
-    X = pd.read_parquet(args.processed / "X.parquet").set_index("application_id")
-    aligned = aligned_truth(args.truth, meta["application_id"])
+    X = pd.read_parquet(args.processed / "X.parquet").set_index(target.id)
+    units = meta[profile.unit or target.id].astype("str").to_numpy()
+    score_column = f"score_{model}"
+    check_inputs(meta, scores, target, score_column, capacity, units, params.engine.min_group_size, profile, args)
+    units_or_rows = units if profile.unit is not None else None
+    aligned = aligned_truth(args.truth, meta[target.truth_key], table=target.truth_table, key=target.truth_key,
+                            label=target.truth_label, probability=target.truth_probability)
     truth = None if aligned is None else aligned["true_violation"].to_numpy(dtype=float)
-    sensitive = sensitive_frame(protected, params.attributes)
-    score = scores[f"score_{model}"].to_numpy()
-    period = meta["period"].to_numpy()
-    target = truth if truth is not None else labels["observed"].fillna(0).to_numpy()
+    sensitive = sensitive_frame(protected, params.attributes, file=args.processed / "protected.parquet",
+                                section=profile.section)
+    score = scores[score_column].to_numpy(dtype=float)
+    period = meta["period"].astype("str").to_numpy()
+    target_values = truth if truth is not None else labels["observed"].fillna(0).to_numpy()
     stages, results = {}, {}
     for split in ("train", "validation", "test"):
         rows = (scores["split"] == split).to_numpy()
+        if not rows.any():
+            continue
         selected = select_top(score[rows], period[rows], capacity, np.arange(rows.sum()))
-        table_ = ScoredTable(score[rows], target[rows], sensitive[rows].reset_index(drop=True),
+        table_ = ScoredTable(score[rows], target_values[rows], sensitive[rows].reset_index(drop=True),
                              labels["route"][rows].reset_index(drop=True),
-                             target[rows] if truth is not None else None)
-        results[split] = audit_table(table_, params.engine, selected=selected, random_value="random",
+                             target_values[rows] if truth is not None else None,
+                             units=None if units_or_rows is None else units_or_rows[rows])
+        results[split] = audit_table(table_, params.engine, selected=selected, random_value=RANDOM_ROUTE,
                                      language=language)
         stages[split] = results[split][2]
     if args.pilot is not None:
@@ -394,25 +463,35 @@ def run(args: argparse.Namespace) -> None:
         results["pilot"] = audit_table(pilot, params.engine, top_k=k, language=language)
         stages["pilot"] = results["pilot"][2]
     result, groups, disparities = results["test"]
+    result["target"] = target.name
+    result["selection"]["capacity_per_period"] = capacity
     test = (scores["split"] == "test").to_numpy()
-    extra, figures, found = _extras(X[test], sensitive[test].reset_index(drop=True), score[test], target[test],
-                                    labels[test], int(result["selection"]["selected"]), params, language)
-    funnel = history_funnel(sensitive, labels, truth, params.engine.min_group_size)
+    extra, figures, found, proxies = _extras(X[test], sensitive[test].reset_index(drop=True), score[test],
+                                             target_values[test], labels[test],
+                                             int(result["selection"]["selected"]), params, language)
+    funnel = history_funnel(sensitive, labels, truth, params.engine.min_group_size, units_or_rows)
     result["history"] = funnel
-    if args.interim is not None:
+    skipped = {part: text(f"audit.skipped.{part}", language) for part in profile.skipped}
+    if args.interim is not None and profile.data_proxies:
         data_proxies = unused_column_proxies(args.interim, meta[test].reset_index(drop=True),
                                              sensitive[test].reset_index(drop=True), params)
         result["data_proxies"] = data_proxies.head(20).to_dict("records")
         found += dl.proxy_dilemma(data_proxies, language, unused=True)
+    for own in profile.dilemmas:
+        found += own(groups, disparities, proxies, language, params.engine.tolerance)
     result.update(extra)
     result["label_source"] = "truth" if truth is not None else "observed"
-    found = (selection_bias_findings(funnel, language) + detection_findings(funnel, language) + found
+    found = (selection_bias_findings(funnel, language, tolerance=params.engine.tolerance[1])
+             + detection_findings(funnel, language) + found
              + dl.stage_flip_dilemmas({k: v for k, v in stages.items()}, language))
     result["dilemmas"] = result["dilemmas"] + found
     result["verdict"] = dl.verdict(disparities, result["dilemmas"])
     result["stages"] = {split: [d for d in results[split][0]["disparities"] if d["verdict"] in ("fail", "review")]
                         for split in results}
-    sections = [(text("audit.stages", language), _stages_html(result["stages"]))]
+    if skipped:
+        result["skipped"] = skipped
+    sections = [(text("audit.stages", language), _stages_html(result["stages"])),
+                (text("audit.history", language), _history_html(funnel))]
     if extra.get("proxies"):
         sections.append((text("audit.proxies", language), _records_html(extra["proxies"][:15])
                          + _records_html(extra.get("joint_proxies", []))
@@ -423,11 +502,16 @@ def run(args: argparse.Namespace) -> None:
         sections.append((text("audit.feedback", language), _records_html(extra["feedback"])))
     if extra.get("clusters"):
         sections.append((text("audit.clusters", language), _records_html(extra["clusters"][:8])))
+    not_done = {**skipped, **{key[:-len("_error")]: value for key, value in extra.items() if key.endswith("_error")}}
+    if not_done:
+        sections.append((text("audit.skipped", language),
+                         "<ul>" + "".join(f"<li><strong>{esc(k)}</strong>: {esc(v)}</li>"
+                                          for k, v in not_done.items()) + "</ul>"))
     with atomic_dir(args.out) as out:
         for figure in figures:
             (out / figure.name).write_bytes(figure.read_bytes())
         page = render_report(result, language=language, figures=[out / f.name for f in figures],
-                             extra_sections=sections)
+                             extra_sections=sections, target=target.name)
         (out / "report.html").write_text(page, encoding="utf-8")
         (out / "audit.json").write_text(json.dumps(result, indent=2, ensure_ascii=False, default=_json) + "\n",
                                         encoding="utf-8")
@@ -436,8 +520,15 @@ def run(args: argparse.Namespace) -> None:
     write_json(_metrics(result), args.metrics)
 
 
-def _extras(X, sensitive, score, target, labels, k, params, language) -> tuple[dict, list, list]:
-    """Proxies, trade-offs with the impossibility, feedback simulation and bias clusters on the test period."""
+def _extras(X: pd.DataFrame, sensitive: pd.DataFrame, score: np.ndarray, target: np.ndarray, labels: pd.DataFrame,
+            k: int, params: AuditStageParams,
+            language: Language) -> tuple[dict, list[Path], list[dict], pd.DataFrame]:
+    """Proxies, trade-offs with the impossibility, feedback simulation and bias clusters on the test period.
+
+    A part that cannot be computed on these data (e.g. a group without both outcomes for the trade-offs, or
+    too few labels for the feedback simulation) is reported as ``<part>_error`` in the audit, never silently
+    left out, and the rest of the audit goes on. Returns (extra, figures, dilemmas, the proxy table).
+    """
     import tempfile
 
     extra: dict[str, Any] = {}
@@ -456,23 +547,54 @@ def _extras(X, sensitive, score, target, labels, k, params, language) -> tuple[d
         found += dl.tradeoff_dilemma(frontier, language)
         folder = Path(tempfile.mkdtemp())
         figures.append(frontier_figure(frontier, folder / "tradeoff_frontier.png", language=language))
-    except RisicoError as exc:   # e.g. a group without both outcomes: reported in the audit, never silently
+    except (RisicoError, ValueError) as exc:   # e.g. a group without both outcomes: reported, never silently
         extra["tradeoffs_error"] = str(exc)
         log.warning("trade-off frontier not computed: %s", exc)
-    impossible = impossibility(score, target, sensitive[first], capacity=k)
-    extra["impossibility"] = impossible
-    found += dl.impossibility_dilemma(impossible, language)
+    try:
+        impossible = impossibility(score, target, sensitive[first], capacity=k)
+        extra["impossibility"] = impossible
+        found += dl.impossibility_dilemma(impossible, language)
+    except (RisicoError, ValueError) as exc:
+        extra["impossibility_error"] = str(exc)
+        log.warning("impossibility not computed: %s", exc)
     initial = labels["observed"].to_numpy(dtype=float).copy()
-    feedback = compare_feedback(X, target, sensitive[first], initial_labels=initial, rounds=params.feedback_rounds,
-                                random_shares=(0.0, params.feedback_random_share), seed=seed)
-    extra["feedback"] = feedback.to_dict("records")
-    found += dl.feedback_dilemma(feedback, language)
+    try:
+        feedback = compare_feedback(X, target, sensitive[first], initial_labels=initial,
+                                    rounds=params.feedback_rounds,
+                                    random_shares=(0.0, params.feedback_random_share), seed=seed)
+        extra["feedback"] = feedback.to_dict("records")
+        found += dl.feedback_dilemma(feedback, language)
+    except (RisicoError, ValueError) as exc:
+        extra["feedback_error"] = str(exc)
+        log.warning("feedback simulation not run: %s", exc)
     selected = np.zeros(len(score), dtype=bool)
     selected[np.argsort(-score, kind="stable")[:k]] = True
     error = np.where(target == 1, np.nan, selected.astype(float))
-    clusters = bias_clusters(X, error, min_cluster_size=max(50, params.engine.min_group_size), seed=seed)
-    extra["clusters"] = clusters.table.to_dict("records")
-    return extra, figures, found
+    try:
+        clusters = bias_clusters(X, error, min_cluster_size=max(50, params.engine.min_group_size), seed=seed)
+        extra["clusters"] = clusters.table.to_dict("records")
+    except (RisicoError, ValueError) as exc:
+        extra["clusters_error"] = str(exc)
+        log.warning("bias clusters not searched: %s", exc)
+    return extra, figures, found, proxies
+
+
+def _history_html(funnel: Mapping[str, list]) -> str:
+    """Per attribute: investigated, hit and (synthetic) true violation rates, and investigated without violation."""
+    rows = []
+    for attribute, entries in funnel.items():
+        for r in entries:
+            if r["suppressed"]:
+                continue
+            rows.append([esc(attribute), esc(r["group"]), f"{r['n']:,}", _pct(r["investigated_rate"]),
+                         _pct(r.get("hit_rate")), _pct(r.get("true_rate")),
+                         _pct(r.get("no_violation_investigated_rate"))])
+    return table(["attribute", "group", "n", "investigated", "hit rate", "true violation",
+                  "investigated | no violation"], rows, text_columns=(0, 1))
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
 
 
 def _stages_html(stages: Mapping[str, list]) -> str:
