@@ -75,6 +75,10 @@ def provider_network(provider_id: str, tables: Mapping[str, pd.DataFrame], as_of
         return pd.DataFrame({c: pd.Series(dtype="float" if c == "shared" else "str") for c in COLUMNS})
     out = pd.concat([p for p in parts if len(p)], ignore_index=True)
     out = out.rename(columns={"kvk_registration_date": "registered", "end_date": "ended"})
+    for column, dtype in (("registered", "datetime64[ns]"), ("ended", "datetime64[ns]"), ("director_id", "str"),
+                          ("location_address_id", "str"), ("end_reason", "str")):
+        if column not in out:                       # only intermediaries were found
+            out[column] = pd.Series(pd.NA, index=out.index).astype(dtype)
     out["relation"] = pd.Categorical(out["relation"], categories=RELATIONS, ordered=True)
     out = out.sort_values(["relation", "registered", "provider_id"], kind="stable")
     out["relation"] = out["relation"].astype("str")
@@ -100,7 +104,8 @@ def _moved_together(provider_id: str, declarations: pd.DataFrame, apps: pd.DataF
 
 
 def network_figure(provider_id: str, network: pd.DataFrame, path, *, labels: Mapping[str, str]) -> None:
-    """A small star figure: the provider in the middle, linked providers around it, failed ones in red."""
+    """A small star figure: the provider in the middle, linked providers around it, failed or sanctioned ones in
+    red with the year they ended; ``labels`` maps each relation (and ``title``) to its words."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -117,9 +122,11 @@ def network_figure(provider_id: str, network: pd.DataFrame, path, *, labels: Map
         failed = row.end_reason in ("failed", "sanctioned")
         axis.plot([0, x], [0, y], color="#999999", zorder=1)
         axis.scatter([x], [y], s=500, color="#c00000" if failed else "#7f7f7f", zorder=3)
-        axis.annotate(f"{row.provider_id}\n{labels.get(row.relation, row.relation)}", (x, y * 1.18),
-                      ha="center", va="center", fontsize=7)
-    axis.set_xlim(-1.5, 1.5)
-    axis.set_ylim(-1.5, 1.5)
+        ended = f"\n{row.end_reason} {row.ended:%Y}" if failed and pd.notna(row.ended) else ""
+        axis.annotate(f"{row.provider_id}\n{labels.get(row.relation, row.relation)}{ended}", (1.62 * x, 1.62 * y),
+                      ha="center", va="center", fontsize=8)
+    axis.set_title(labels.get("title", ""), fontsize=9)
+    axis.set_xlim(-2.1, 2.1)
+    axis.set_ylim(-2.1, 2.1)
     figure.savefig(path, dpi=100, bbox_inches="tight", metadata={"Software": None})
     plt.close(figure)

@@ -554,8 +554,9 @@ TEXTS: dict[str, dict[str, str]] = {
               "gebruikelijke definities (docs/audit-metrics.md); intervallen komen uit {n_boot} bootstrap-trekkingen, "
               "gecorrigeerd voor meervoudig toetsen ({correction}). Een verschil 'faalt' als het hele interval buiten "
               "de band {low}-{high} valt. Groepen met minder dan {min_size} verschillende aanbieders worden niet "
-              "getoond. Een rij is een aanbieder in een kwartaal; dezelfde aanbieder telt in meerdere kwartalen mee, "
-              "dus de intervallen zijn eerder te smal dan te breed. De samenstelling van de cliënten is een groep: "
+              "getoond. Een rij is een aanbieder in een kwartaal; omdat de kwartalen van één aanbieder samen bewegen, "
+              "tellen de intervallen aanbieders in plaats van rijen en zijn ze eerder te breed dan te smal. "
+              "De samenstelling van de cliënten is een groep: "
               "'mostly' bij een aandeel van minstens 50%, 'partly' bij meer dan 0%, 'none' bij 0% en 'no clients' "
               "als de aanbieder (nog) geen cliënten had. Grenzen: de labels komen uit eerdere, niet-willekeurige "
               "onderzoeken; herhaal de audit in elke fase.",
@@ -564,8 +565,8 @@ TEXTS: dict[str, dict[str, str]] = {
               "(docs/audit-metrics.md); intervals come from {n_boot} bootstrap resamples, corrected for multiple "
               "comparisons ({correction}). A disparity 'fails' when its whole interval lies outside the band "
               "{low}-{high}. Groups of fewer than {min_size} distinct providers are not shown. A row is a provider "
-              "in a quarter; the same provider counts in several quarters, so the intervals are rather too narrow "
-              "than too wide. The clients' composition is a group: 'mostly' at a share of at least 50%, 'partly' "
+              "in a quarter; as the quarters of one provider move together, the intervals count providers instead "
+              "of rows and are rather too wide than too narrow. The clients' composition is a group: 'mostly' at a share of at least 50%, 'partly' "
               "above 0%, 'none' at 0% and 'no clients' when the provider had no clients (yet). Limits: the labels "
               "come from earlier, non-random investigations; repeat the audit at every stage."},
     "audit.history": {"nl": "Wie werd onderzocht, en wie overtrad werkelijk (historie)",
@@ -670,6 +671,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "worklist.title.providers": {"nl": "Werklijst zorgaanbieders (contractering en toezicht), {quarter}",
                                  "en": "Care-provider worklist (contracting and supervision), {quarter}"},
     "network.sheet": {"nl": "Netwerk", "en": "Network"},
+    "network.title": {"nl": "Rood: eerder failliet of gesanctioneerd", "en": "Red: failed or sanctioned before"},
+    "worklist.counts.providers": {
+        "nl": "{scored} zorgaanbieders beoordeeld (actief in dit kwartaal), {listed} op deze lijst.",
+        "en": "{scored} care providers scored (active this quarter), {listed} on this list."},
     "network.same_director": {"nl": "zelfde bestuurder", "en": "same director"},
     "network.same_address": {"nl": "zelfde adres", "en": "same address"},
     "network.intermediary": {"nl": "bemiddelaar van cliënten", "en": "intermediary of clients"},

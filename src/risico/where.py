@@ -1,8 +1,8 @@
 """The ``where`` command: after ``make run``, say what the pipeline produced and what to open first.
 
 It reads the outputs from ``dvc.yaml`` itself, so it never goes stale when a
-stage is added. The page to open first is the HTML report of the latest stage
-(the audit report, once that stage exists).
+stage is added. The page to open first is the application audit's report
+(the HTML report of the latest stage while that stage does not exist yet).
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> None:
             outputs.append((stage, path))
     print(text("where.done", args.language))
     for stage, path in outputs:
-        print(f"  {stage:<10} {path}")
+        print(f"  {stage:<17} {path}")
     pages = [path for _, path in outputs if path.endswith(".html")]
+    audit = [path for stage, path in outputs if stage == "audit" and path.endswith(".html")]
     if pages:
-        print(text("where.open_first", args.language, path=pages[-1]))
+        print(text("where.open_first", args.language, path=(audit or pages)[-1]))

@@ -113,6 +113,15 @@ def test_network_shows_the_career_path_as_known_on_the_date():
     assert "Z4" in later["provider_id"].tolist()          # registered mid-2024 under the same director
 
 
+def test_network_with_only_intermediaries():
+    t = tables()
+    t["providers"] = t["providers"].assign(director_id=["D1", "D2", "D3", "D4", "D5"],
+                                           location_address_id=["A1", "A2", "A3", "A4", "A5"])
+    t["declarations"] = t["declarations"].iloc[:0]
+    net = provider_network("Z1", t, dt.date(2024, 1, 1))
+    assert net["relation"].tolist() == ["intermediary", "intermediary"] and net["registered"].isna().all()
+
+
 def test_network_of_an_unknown_provider_is_a_clear_error():
     with pytest.raises(RisicoError, match="Provider 'Z9' is not in table 'providers'"):
         provider_network("Z9", tables(), dt.date(2024, 1, 1))

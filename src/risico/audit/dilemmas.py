@@ -69,7 +69,9 @@ def label_bias_dilemma(routes: Mapping | None, gaps: pd.DataFrame | None, attrib
                                          for g in over]
             parts += [f"'{g['group']}' {100 * g['share_risk_selected']:.0f}% vs {100 * g['share_random']:.0f}%"
                       for g in over]
-    if gaps is not None and "gap" in gaps:
+    if gaps is not None and "gap" not in gaps:   # every group suppressed: no gap to compare
+        gaps = None
+    if gaps is not None:
         gaps = gaps.dropna(subset=["gap"])
     if gaps is not None and len(gaps) > 1:
         spread = float(gaps["gap"].max() - gaps["gap"].min())

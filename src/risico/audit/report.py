@@ -74,8 +74,9 @@ def render_report(result: Mapping, *, language: Language, figures: Sequence[Path
         data = base64.b64encode(Path(figure).read_bytes()).decode("ascii")
         parts.append(f"<figure><img alt='{esc(Path(figure).stem)}' style='max-width:100%' "
                      f"src='data:image/png;base64,{data}'></figure>")
-    parts += [f"<h3>{esc(t('audit.method'))}</h3>",
-              f"<p>{esc(t(_own('audit.method_text', target), k=_k(result['selection']), n_boot=p['n_boot'], correction=p['correction'], low=p['tolerance'][0], high=p['tolerance'][1], min_size=p['min_group_size']))}</p>"]
+    method = t(_own("audit.method_text", target), k=_k(result["selection"]), n_boot=p["n_boot"],
+               correction=p["correction"], low=p["tolerance"][0], high=p["tolerance"][1], min_size=p["min_group_size"])
+    parts += [f"<h3>{esc(t('audit.method'))}</h3>", f"<p>{esc(method)}</p>"]
     return page(t(_own("audit.title", target)), lang, parts)
 
 

@@ -39,8 +39,8 @@ from risico.audit.engine import AuditParams
 from risico.audit.feedback import compare_feedback
 from risico.audit.funnel import clopper_pearson
 from risico.audit.io import ScoredTable, check_selection, read_scored_table
-from risico.audit.providers import (CLIENT_SHARES, PROVIDER_ATTRIBUTES, client_composition_dilemma,
-                                    composition_band, market_access_dilemma, parse_provider_audit_params)
+from risico.audit.providers import (CLIENT_SHARES, client_composition_dilemma, composition_band,
+                                    market_access_dilemma, parse_provider_audit_params)
 from risico.audit.proxies import joint_proxy_table, proxy_table
 from risico.audit.report import render_report
 from risico.audit.run import MIN_EVENTS, audit_table, by_group_csv
@@ -93,8 +93,8 @@ class AuditProfile:
 
     Attributes
     ----------
-    section : the params section whose ``attributes`` names the audited groups.
-    attributes : the groups that section may name.
+    section : the params section whose ``attributes`` names the audited groups (``audit``: application groups;
+        ``provider_audit``: :data:`risico.audit.providers.PROVIDER_ATTRIBUTES`).
     unit : the meta column of the entity a row belongs to; groups are sized (and suppressed) in distinct
         entities. None: a row is the entity.
     unit_name : the entity in messages.
@@ -105,7 +105,6 @@ class AuditProfile:
     """
 
     section: str
-    attributes: tuple[str, ...]
     unit: str | None
     unit_name: str
     size_hint: str
@@ -115,9 +114,9 @@ class AuditProfile:
 
 
 PROFILES: dict[str, AuditProfile] = {
-    "applications": AuditProfile(section="audit", attributes=APPLICATION_ATTRIBUTES, unit=None,
+    "applications": AuditProfile(section="audit", unit=None,
                                  unit_name="application", size_hint="generate.n_persons", data_proxies=True),
-    "providers": AuditProfile(section="provider_audit", attributes=PROVIDER_ATTRIBUTES, unit="provider_id",
+    "providers": AuditProfile(section="provider_audit", unit="provider_id",
                               unit_name="provider",
                               size_hint="generate.n_persons, or a lower generate.providers.persons_per_provider",
                               data_proxies=False, skipped=("data_proxies",),

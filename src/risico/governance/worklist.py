@@ -290,7 +290,7 @@ def _network_sheet(provider_ids: np.ndarray, history: Path, as_of: dt.date, lang
     tables = {name: pd.read_parquet(history / f"{name}.parquet")
               for name in ("providers", "applications", "declarations")}
     labels = {r: text(f"network.{r}", language) for r in ("same_director", "same_address", "intermediary",
-                                                          "moved_together")}
+                                                          "moved_together", "title")}
     frames = []
     for provider in provider_ids:
         network = provider_network(str(provider), tables, as_of)
@@ -443,8 +443,9 @@ def _header(decision: dict[str, Any], model, as_of: dt.date, n_scored: int, n_li
         text("worklist.random_note", language),
         text("worklist.basis", language, model=model.name, committee=decision["committee"], date=decision["date"],
              decision_id=decision["record_id"], valid=valid),
-        text("worklist.counts", language, scored=f"{n_scored:,}".replace(",", "."), listed=n_listed,
-             rejected=n_rejected, rejected_file="rejected.csv"),
+        text("worklist.counts" if target == "applications" else "worklist.counts.providers", language,
+             scored=f"{n_scored:,}".replace(",", "."), listed=n_listed, rejected=n_rejected,
+             rejected_file="rejected.csv"),
         text("worklist.outcome_hint", language),
     ]
     return lines
