@@ -60,6 +60,16 @@ def test_provider_worklist_lists_the_quarter_after_the_history_with_a_network_sh
     assert line["target"] == "providers" and line["as_of"] == "2025-01-01"
 
 
+def test_the_provider_random_share_needs_no_new_decision(project):
+    approve_providers()
+    params = yaml.safe_load(open("params.yaml"))
+    params["provider_worklist"]["random_share"] = 0.5
+    yaml.safe_dump(params, open("params.yaml", "w"), sort_keys=False)
+    assert main(["worklist", "--target", "providers", "--out", "out"]) == 0
+    routes = read_routes(project / "governance" / "routes")
+    assert (routes["route"] == "random").sum() == round(params["provider_worklist"]["capacity"] * 0.5)
+
+
 def test_an_applications_decision_does_not_open_the_provider_gate(project, capsys):
     assert main(["approve", "--decision", "approve", "--committee", "Ethische commissie", "--date", "2026-11-29",
                  "--conditions", "Alleen aanvragen.", "--yes"]) == 0

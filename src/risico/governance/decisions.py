@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 BOUND = ("model", "audit", "params", "training_data")
-UNBOUND_PARAMS = frozenset({"worklist", "report", "describe"})  # sections that shape neither model nor audit
+UNBOUND_PARAMS = frozenset({"worklist", "provider_worklist", "report", "describe"})  # sections that shape neither model nor audit
 APPROVE_HINT = "(python -m risico approve ...)"
 
 UNKNOWN_ARTIFACT = "Artifact '{name}' is not bound by a decision. Allowed: " + ", ".join(BOUND) + "."
