@@ -671,6 +671,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "worklist.title.providers": {"nl": "Werklijst zorgaanbieders (contractering en toezicht), {quarter}",
                                  "en": "Care-provider worklist (contracting and supervision), {quarter}"},
     "network.sheet": {"nl": "Netwerk", "en": "Network"},
+    "audit.network": {"nl": "Netwerk van geselecteerde zorgaanbieders", "en": "Network of selected providers"},
+    "audit.network_text": {
+        "nl": "Voor de hoogst gerangschikte aanbieders van het laatste testkwartaal met een eerdere aanbieder onder "
+              "dezelfde bestuurder of op hetzelfde adres (ten hoogste {n}): het 'loopbaanpad' dat de toezichthouder "
+              "ook op de werklijst ziet. Rood: die eerdere aanbieder ging failliet of werd gesanctioneerd.",
+        "en": "For the highest-ranked providers of the last test quarter with an earlier provider under the same "
+              "director or at the same address (at most {n}): the 'career path' the inspector also sees on the "
+              "worklist. Red: that earlier provider failed or was sanctioned."},
+    "audit.network_none": {"nl": "Geen van de geselecteerde aanbieders heeft zo'n verband.",
+                           "en": "None of the selected providers has such a link."},
     "network.title": {"nl": "Rood: eerder failliet of gesanctioneerd", "en": "Red: failed or sanctioned before"},
     "worklist.counts.providers": {
         "nl": "{scored} zorgaanbieders beoordeeld (actief in dit kwartaal), {listed} op deze lijst.",

@@ -135,3 +135,14 @@ def test_network_with_only_intermediaries():
 def test_network_of_an_unknown_provider_is_a_clear_error():
     with pytest.raises(RisicoError, match="Provider 'Z9' is not in table 'providers'"):
         provider_network("Z9", tables(), dt.date(2024, 1, 1))
+
+
+def test_the_provider_audit_report_shows_the_career_path_of_selected_providers(pipeline_project):
+    report = (pipeline_project / "reports" / "provider_audit" / "report.html").read_text(encoding="utf-8")
+    assert "<h3>Netwerk van geselecteerde zorgaanbieders</h3>" in report
+    figures = sorted((pipeline_project / "reports" / "provider_audit").glob("network_Z*.png"))
+    if figures:
+        assert all(f"src='{f.name}'" in report for f in figures)
+        assert "zelfde bestuurder" in report or "zelfde adres" in report
+    else:
+        assert "Geen van de geselecteerde aanbieders heeft zo'n verband." in report

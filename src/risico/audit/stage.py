@@ -24,6 +24,7 @@ import argparse
 import dataclasses
 import json
 import logging
+import shutil
 import math
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -501,13 +502,18 @@ def run(args: argparse.Namespace) -> None:
         sections.append((text("audit.feedback", language), _records_html(extra["feedback"])))
     if extra.get("clusters"):
         sections.append((text("audit.clusters", language), _records_html(extra["clusters"][:8])))
+    network_figures: list[Path] = []
+    if target.name == "providers" and args.interim is not None:
+        html, network_figures = _network_section(meta[test].reset_index(drop=True), score[test],
+                                                 period[test], capacity, args.interim, language)
+        sections.append((text("audit.network", language), html))
     not_done = {**skipped, **{key[:-len("_error")]: value for key, value in extra.items() if key.endswith("_error")}}
     if not_done:
         sections.append((text("audit.skipped", language),
                          "<ul>" + "".join(f"<li><strong>{esc(k)}</strong>: {esc(v)}</li>"
                                           for k, v in not_done.items()) + "</ul>"))
     with atomic_dir(args.out) as out:
-        for figure in figures:
+        for figure in figures + network_figures:
             (out / figure.name).write_bytes(figure.read_bytes())
         page = render_report(result, language=language, figures=[out / f.name for f in figures],
                              extra_sections=sections, target=target.name)
@@ -516,6 +522,8 @@ def run(args: argparse.Namespace) -> None:
                                         encoding="utf-8")
         by_group_csv(groups, params.engine.min_group_size).to_csv(out / "by_group.csv", index=False,
                                                                    lineterminator="\n")
+    if network_figures:
+        shutil.rmtree(network_figures[0].parent, ignore_errors=True)
     write_json(_metrics(result), args.metrics)
 
 
@@ -576,6 +584,49 @@ def _extras(X: pd.DataFrame, sensitive: pd.DataFrame, score: np.ndarray, target:
         extra["clusters_error"] = str(exc)
         log.warning("bias clusters not searched: %s", exc)
     return extra, figures, found, proxies
+
+
+NETWORK_SHOWN = 5      # providers of the last test quarter's list whose network the report shows
+
+
+def _network_section(meta: pd.DataFrame, score: np.ndarray, period: np.ndarray, capacity: int, interim: Path,
+                     language: str) -> tuple[str, list[Path]]:
+    """The career path (same director, same address) of the highest-scored providers of the last test quarter
+    that have one: a table each and a star figure, as the inspector's worklist shows it."""
+    import tempfile
+
+    from risico.network import network_figure, provider_network
+
+    last = np.flatnonzero(period == period.max()) if len(period) else np.array([], dtype=int)
+    order = last[np.lexsort((meta["provider_id"].to_numpy()[last], -score[last]))][:capacity]
+    as_of = pd.Timestamp(meta["as_of"].iloc[order[0]]).date() if len(order) else None
+    tables = {name: pd.read_parquet(interim / f"{name}.parquet")
+              for name in ("providers", "applications", "declarations")}
+    labels = {r: text(f"network.{r}", language) for r in ("same_director", "same_address", "intermediary",
+                                                          "moved_together", "title")}
+    parts, figures = [f"<p>{esc(text('audit.network_text', language, n=NETWORK_SHOWN))}</p>"], []
+    folder = Path(tempfile.mkdtemp(prefix="risico-network-"))
+    for position in order:
+        provider = str(meta["provider_id"].iloc[position])
+        network = provider_network(provider, tables, as_of)
+        career = network[network["relation"].isin(["same_director", "same_address"])]
+        if career.empty:
+            continue
+        figure = folder / f"network_{provider}.png"
+        network_figure(provider, career, figure, labels=labels)
+        figures.append(figure)
+        rows = [[esc(labels[r.relation]), esc(r.provider_id), esc(r.director_id), esc(r.location_address_id),
+                 esc(f"{r.registered:%Y-%m-%d}"), esc(f"{r.ended:%Y-%m-%d}" if pd.notna(r.ended) else ""),
+                 esc(r.end_reason if isinstance(r.end_reason, str) else "")] for r in career.itertuples()]
+        parts.append(f"<h4>{esc(provider)}</h4>" + table(
+            [text(f"network.col.{c}", language) for c in ("relation", "linked", "director", "address",
+                                                           "registered", "ended", "end_reason")], rows,
+            text_columns=(0, 1, 2, 3, 4, 5, 6)) + f"<img src='{figure.name}' alt='{esc(provider)}' width='360'>")
+        if len(figures) == NETWORK_SHOWN:
+            break
+    if not figures:
+        parts.append(f"<p>{esc(text('audit.network_none', language))}</p>")
+    return "".join(parts), figures
 
 
 def _history_html(funnel: Mapping[str, list]) -> str:
