@@ -25,6 +25,7 @@ from typing import Any, Literal
 import yaml
 
 from risico.errors import RisicoError
+from risico.governance.hashing import canonical_hash, file_sha256
 
 __all__ = [
     "BOUND", "UNBOUND_PARAMS", "DecisionError", "GateClosed",
@@ -106,11 +107,11 @@ def default_path(target: str, name: str) -> Path:
 
 def _path_hash(path: Path) -> str:
     if path.is_file():
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return file_sha256(path)
     digest = hashlib.sha256()
     files = sorted((p.relative_to(path).as_posix(), p) for p in path.rglob("*") if p.is_file())
     for relative, file in files:
-        digest.update(f"{relative}\0{hashlib.sha256(file.read_bytes()).hexdigest()}\n".encode())
+        digest.update(f"{relative}\0{file_sha256(file)}\n".encode())
     return digest.hexdigest()
 
 
@@ -120,11 +121,6 @@ def _params_hash(path: Path) -> str:
         raise DecisionError(BAD_PARAMS.format(path=path, kind=type(params).__name__))
     bound = {key: value for key, value in params.items() if key not in UNBOUND_PARAMS}
     return hashlib.sha256(json.dumps(bound, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _canonical_hash(content: Mapping[str, Any]) -> str:
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def make_decision(*, decision: Literal["approve", "reject"], committee: str, date: dt.date, conditions: str,
@@ -154,8 +150,8 @@ def make_decision(*, decision: Literal["approve", "reject"], committee: str, dat
         body["demo"] = True
     if target != "applications":
         body["target"] = target
-    body["record_id"] = f"D-{date:%Y%m%d}-{_canonical_hash(body)[:8]}"
-    return {**body, "record_hash": _canonical_hash(body)}
+    body["record_id"] = f"D-{date:%Y%m%d}-{canonical_hash(body)[:8]}"
+    return {**body, "record_hash": canonical_hash(body)}
 
 
 def record_is_intact(record: Any) -> bool:
@@ -163,7 +159,7 @@ def record_is_intact(record: Any) -> bool:
     if not isinstance(record, dict) or not isinstance(record.get("record_hash"), str):
         return False
     body = {key: value for key, value in record.items() if key != "record_hash"}
-    return _canonical_hash(body) == record["record_hash"]
+    return canonical_hash(body) == record["record_hash"]
 
 
 def write_decision(record: Mapping[str, Any], folder: Path) -> Path:

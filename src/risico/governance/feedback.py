@@ -48,7 +48,6 @@ import argparse
 import csv
 import datetime as dt
 import fcntl
-import hashlib
 import io
 import json
 import math
@@ -62,6 +61,7 @@ from typing import Any
 import pandas as pd
 
 from risico.errors import RisicoError
+from risico.governance.hashing import file_sha256
 from risico.governance.routes import ROUTES, read_routes
 from risico.params import SectionReader, load_section
 from risico.texts import LANGUAGES
@@ -492,7 +492,7 @@ def record_feedback(path: Path, *, routes_folder: Path, out: Path, user: str,
     if not user.strip():
         raise FeedbackError(EMPTY_USER.format(value=user))
     rows = read_feedback_file(path)
-    source_sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    source_sha = file_sha256(path)
     chosen, empty = _check_rows(path, rows)
     routes = read_routes(routes_folder)
     where = _check_known(path, chosen, routes, routes_folder)

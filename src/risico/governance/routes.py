@@ -53,6 +53,7 @@ from typing import Any
 import pandas as pd
 
 from risico.errors import RisicoError
+from risico.governance.hashing import canonical_hash
 
 __all__ = ["ROUTES", "COLUMNS", "RouteError", "seal_routes", "read_routes", "seal_of"]
 
@@ -90,8 +91,7 @@ class RouteError(RisicoError):
 
 def seal_of(content: Mapping[str, Any]) -> str:
     """SHA-256 of the canonical JSON of ``content`` (sorted keys, no spaces, UTF-8)."""
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return canonical_hash(content)
 
 
 def _is_int(value: Any) -> bool:

@@ -64,7 +64,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import fcntl
-import hashlib
 import json
 import numbers
 import os
@@ -74,6 +73,7 @@ from pathlib import Path
 from typing import Any
 
 from risico.errors import RisicoError
+from risico.governance.hashing import canonical_hash, canonical_json
 
 __all__ = ["GENESIS", "REQUIRED", "CHAIN_FIELDS", "UsageLogError", "LogReport", "line_hash", "check_entry",
            "append_usage", "verify_log"]
@@ -148,14 +148,10 @@ class LogReport:
 # -- hashing ------------------------------------------------------------------------------------------
 
 
-def _canonical(content: Mapping[str, Any]) -> str:
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-
-
 def line_hash(line: Mapping[str, Any]) -> str:
     """SHA-256 of the canonical JSON of every field of ``line`` except ``hash``."""
     body = {key: value for key, value in line.items() if key != "hash"}
-    return hashlib.sha256(_canonical(body).encode("utf-8")).hexdigest()
+    return canonical_hash(body, allow_nan=False)
 
 
 # -- checking an entry ----------------------------------------------------------------------------------
@@ -216,7 +212,7 @@ def check_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
     if total > entry["n_scored"]:
         raise UsageLogError(TOO_MANY_SELECTED.format(total=total, n_scored=entry["n_scored"]))
     try:
-        return json.loads(_canonical(dict(entry)))
+        return json.loads(canonical_json(dict(entry), allow_nan=False))
     except (TypeError, ValueError) as exc:
         raise UsageLogError(NOT_JSON.format(reason=exc)) from None
 

@@ -57,6 +57,7 @@ from risico.contract import CONTRACT, Table
 from risico.errors import RisicoError
 from risico.evaluate.reasons import N_REASONS
 from risico.governance.decisions import TARGETS, artifact_hashes, check_gate, default_model_path, default_path
+from risico.governance.hashing import file_sha256
 from risico.io import atomic_dir, write_json
 from risico.params import SectionReader, load_section
 from risico.texts import LANGUAGES, text
@@ -246,7 +247,8 @@ def make_worklist(args: argparse.Namespace) -> dict[str, Any]:
         write_csv(table, header, folder / "worklist.csv")
         if len(rejected):
             write_csv(rejected, header[:1], folder / "rejected.csv")
-        outputs = {p.relative_to(folder).as_posix(): _sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+        outputs = {p.relative_to(folder).as_posix(): file_sha256(p)
+                   for p in sorted(folder.rglob("*")) if p.is_file()}
         routes_file, routes_hash = seal_routes(routes, run_id=run_id, decision_id=decision["record_id"],
                                                created=created.isoformat(), folder=args.routes)
         line = append_usage(args.log, {
@@ -380,7 +382,7 @@ def _read_batch(args: argparse.Namespace, params_all: dict[str, Any]
         raise RisicoError(BATCH_LIMIT.format(count=len(rejected), total=total, batch=args.batch,
                                              share=len(rejected) / total, limit=vparams.max_quarantine_share,
                                              reason=common))
-    return accepted, rejected.drop(columns=list(UNDECIDED)), as_of, _sha256(args.batch)
+    return accepted, rejected.drop(columns=list(UNDECIDED)), as_of, file_sha256(args.batch)
 
 
 def _batch_features(batch: pd.DataFrame, history: Path, feature_values: Any) -> pd.DataFrame:
@@ -449,14 +451,6 @@ def _header(decision: dict[str, Any], model, as_of: dt.date, n_scored: int, n_li
         text("worklist.outcome_hint", language),
     ]
     return lines
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _login() -> str:
