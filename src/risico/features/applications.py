@@ -108,13 +108,20 @@ def parse_feature_params(values: Mapping[str, Any]) -> FeatureParams:
     >>> parse_feature_params({"groups": ["provider", "application"]}).groups
     ('application', 'provider')
     """
-    r = SectionReader(values, SECTION)
-    chosen = r.subset("groups", GROUPS)
+    return FeatureParams(groups=parse_groups(values, SECTION, GROUPS))  # type: ignore[arg-type]
+
+
+def parse_groups(values: Mapping[str, Any], section: str, groups: tuple[str, ...], *,
+                 default: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """The ``groups`` key of a features section: a non-empty subset of ``groups``, in their canonical order
+    (``default`` when the key is absent and a default is given); no other key is allowed."""
+    r = SectionReader(values, section)
+    chosen = default if default is not None and "groups" not in values else r.subset("groups", groups)
     if not chosen:
-        raise ParamError(BAD_VALUE.format(key="groups", section=SECTION, value=list(chosen),
-                                          allowed="a non-empty list of distinct values from " + ", ".join(GROUPS)))
+        raise ParamError(BAD_VALUE.format(key="groups", section=section, value=list(chosen),
+                                          allowed="a non-empty list of distinct values from " + ", ".join(groups)))
     r.finish()
-    return FeatureParams(groups=tuple(g for g in GROUPS if g in chosen))  # type: ignore[arg-type]
+    return tuple(g for g in groups if g in chosen)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -231,7 +238,7 @@ def check_inputs(tables: Mapping[str, pd.DataFrame], params: FeatureParams, *, s
                           *([] if scoring else [("protected_persons", "person_id")]),
                           *[(t, k) for t, k in (("households", "household_id"), ("addresses", "address_id"),
                                                 ("providers", "provider_id")) if t in needed]):
-        _check_unique(tables[table], table, column)
+        check_unique(tables[table], table, column)
     apps = tables["applications"]
     for column in ("application_date", "decision_date"):
         empty = int(apps[column].isna().sum())
@@ -243,7 +250,8 @@ def check_inputs(tables: Mapping[str, pd.DataFrame], params: FeatureParams, *, s
             count=int(early.sum()), example=str(apps["application_id"].to_numpy()[early][0])))
 
 
-def _check_unique(frame: pd.DataFrame, table: str, column: str) -> None:
+def check_unique(frame: pd.DataFrame, table: str, column: str) -> None:
+    """Raise :class:`FeatureError` naming a duplicate when ``column`` of ``table`` is not unique."""
     if pc.count_distinct(pa.array(frame[column], from_pandas=True), mode="all").as_py() == len(frame):
         return
     duplicated = frame[column].duplicated()

@@ -41,14 +41,11 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from risico.contract import protected_columns
 from risico.features._groups import (FAILED_END_REASONS, GROWTH_CAP, DanglingReferenceError, count_before,
                                      day_numbers, lookup, month_numbers, positions)
-from risico.features.applications import FINDINGS, FeatureError
-from risico.params import BAD_VALUE, ParamError, SectionReader
+from risico.features.applications import FINDINGS, FeatureError, check_unique, parse_groups
 
 __all__ = [
     "AGE_BANDS",
@@ -116,7 +113,6 @@ MISSING_COLUMN = "Table '{table}' has no column '{column}'. The provider-feature
 PROTECTED_INPUT = ("Table '{table}' holds protected column '{column}'. Protected columns may reach the "
                    "provider-features stage only in table 'protected_persons' (the validate stage writes them to "
                    "data/protected/).")
-DUPLICATE_KEY = "Table '{table}' has {count} duplicate value(s) in '{column}', e.g. {example!r}. It must be unique."
 EMPTY_DATE = ("Table '{table}' has {count} empty value(s) in '{column}', e.g. in row {example}. "
               "Every row needs a date there.")
 
@@ -150,13 +146,7 @@ def parse_provider_feature_params(values: Mapping[str, Any]) -> ProviderFeatureP
     >>> parse_provider_feature_params({}).groups
     ('contracting', 'billing', 'location', 'network')
     """
-    r = SectionReader(values, SECTION)
-    chosen = r.subset("groups", GROUPS) if "groups" in values else GROUPS
-    if not chosen:
-        raise ParamError(BAD_VALUE.format(key="groups", section=SECTION, value=list(chosen),
-                                          allowed="a non-empty list of distinct values from " + ", ".join(GROUPS)))
-    r.finish()
-    return ProviderFeatureParams(groups=tuple(g for g in GROUPS if g in chosen))  # type: ignore[arg-type]
+    return ProviderFeatureParams(groups=parse_groups(values, SECTION, GROUPS, default=GROUPS))  # type: ignore[arg-type]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -307,21 +297,13 @@ def check_provider_inputs(tables: Mapping[str, pd.DataFrame]) -> None:
                 raise FeatureError(PROTECTED_INPUT.format(table=table, column=column))
     for table, column in (("providers", "provider_id"), ("applications", "application_id"),
                           ("addresses", "address_id"), ("protected_persons", "person_id")):
-        _check_unique(tables[table], table, column)
+        check_unique(tables[table], table, column)
     for table, column in (("providers", "kvk_registration_date"), ("applications", "application_date"),
                           ("declarations", "month"), ("investigations", "start_date")):
         empty = tables[table][column].isna().to_numpy()
         if empty.any():
             raise FeatureError(EMPTY_DATE.format(table=table, column=column, count=int(empty.sum()),
                                                  example=int(np.flatnonzero(empty)[0])))
-
-
-def _check_unique(frame: pd.DataFrame, table: str, column: str) -> None:
-    if pc.count_distinct(pa.array(frame[column], from_pandas=True), mode="all").as_py() == len(frame):
-        return
-    duplicated = frame[column].duplicated()
-    raise FeatureError(DUPLICATE_KEY.format(table=table, column=column, count=int(duplicated.sum()),
-                                            example=frame.loc[duplicated, column].iloc[0]))
 
 
 # -- references, resolved once ----------------------------------------------------------
