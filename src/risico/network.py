@@ -40,13 +40,20 @@ import pandas as pd
 
 from risico.errors import RisicoError
 
-__all__ = ["RELATIONS", "provider_network", "network_figure"]
+__all__ = ["RELATIONS", "provider_network", "network_figure", "relation_labels"]
 
 RELATIONS = ("same_director", "same_address", "intermediary", "moved_together")
 MIN_MOVED = 3
 COLUMNS = ("relation", "provider_id", "director_id", "location_address_id", "registered", "ended", "end_reason",
            "shared")
 UNKNOWN_PROVIDER = "Provider {provider!r} is not in table 'providers'; the network view needs a known provider."
+
+
+def relation_labels(language: str) -> dict[str, str]:
+    """The words for each relation (and the figure's ``title``) in ``language``, for tables and figures."""
+    from risico.texts import text
+
+    return {key: text(f"network.{key}", language) for key in (*RELATIONS, "title")}
 
 
 def provider_network(provider_id: str, tables: Mapping[str, pd.DataFrame], as_of: dt.date) -> pd.DataFrame:

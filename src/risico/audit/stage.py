@@ -595,15 +595,14 @@ def _network_section(meta: pd.DataFrame, score: np.ndarray, period: np.ndarray, 
     that have one: a table each and a star figure, as the inspector's worklist shows it."""
     import tempfile
 
-    from risico.network import network_figure, provider_network
+    from risico.network import network_figure, provider_network, relation_labels
 
     last = np.flatnonzero(period == period.max()) if len(period) else np.array([], dtype=int)
     order = last[np.lexsort((meta["provider_id"].to_numpy()[last], -score[last]))][:capacity]
     as_of = pd.Timestamp(meta["as_of"].iloc[order[0]]).date() if len(order) else None
     tables = {name: pd.read_parquet(interim / f"{name}.parquet")
               for name in ("providers", "applications", "declarations")}
-    labels = {r: text(f"network.{r}", language) for r in ("same_director", "same_address", "intermediary",
-                                                          "moved_together", "title")}
+    labels = relation_labels(language)
     parts, figures = [f"<p>{esc(text('audit.network_text', language, n=NETWORK_SHOWN))}</p>"], []
     folder = Path(tempfile.mkdtemp(prefix="risico-network-"))
     for position in order:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from risico.errors import RisicoError
-from risico.governance.decisions import (TARGETS, artifact_hashes, default_model_path, default_path,
+from risico.governance.decisions import (TARGETS, artifact_hashes, default_model_path, fill_default_paths,
                                          latest_decision, make_decision, write_decision)
 from risico.params import SectionReader, load_section
 from risico.texts import LANGUAGES, text
@@ -83,9 +83,7 @@ def _demo_defaults(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> None:
-    for name in ("audit", "training_data", "decisions"):
-        if getattr(args, name) is None:
-            setattr(args, name, default_path(args.target, name))
+    fill_default_paths(args, args.target)
     _demo_defaults(args)
     date, valid_until = _date("--date", args.date), _date("--valid-until", args.valid_until)
     model = args.model or default_model_path(args.params, args.target)

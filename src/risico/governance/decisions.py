@@ -29,7 +29,7 @@ from risico.governance.hashing import canonical_hash, file_sha256
 
 __all__ = [
     "BOUND", "UNBOUND_PARAMS", "DecisionError", "GateClosed",
-    "artifact_hashes", "default_model_path", "default_path", "TARGETS", "make_decision", "write_decision", "latest_decision", "check_gate", "record_is_intact",
+    "artifact_hashes", "default_model_path", "default_path", "fill_default_paths", "TARGETS", "make_decision", "write_decision", "latest_decision", "check_gate", "record_is_intact",
 ]
 
 BOUND = ("model", "audit", "params", "training_data")
@@ -103,6 +103,13 @@ def default_model_path(params: Path, target: str = "applications") -> Path:
 def default_path(target: str, name: str) -> Path:
     """The default path of ``audit``, ``training_data`` or ``decisions`` for ``target``."""
     return DEFAULT_PATHS[target][name]
+
+
+def fill_default_paths(args: Any, target: str) -> None:
+    """Set ``args.audit``, ``args.training_data`` and ``args.decisions`` to the target's defaults where not given."""
+    for name in ("audit", "training_data", "decisions"):
+        if getattr(args, name) is None:
+            setattr(args, name, default_path(target, name))
 
 
 def _path_hash(path: Path) -> str:

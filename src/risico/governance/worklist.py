@@ -56,9 +56,10 @@ import pandas as pd
 from risico.contract import CONTRACT, Table
 from risico.errors import RisicoError
 from risico.evaluate.reasons import N_REASONS
-from risico.governance.decisions import TARGETS, artifact_hashes, check_gate, default_model_path, default_path
+from risico.governance.decisions import (TARGETS, artifact_hashes, check_gate, default_model_path,
+                                         fill_default_paths)
 from risico.governance.hashing import file_sha256
-from risico.io import atomic_dir, write_json
+from risico.io import atomic_dir, read_tables, write_json
 from risico.params import SectionReader, load_section
 from risico.texts import LANGUAGES, text
 
@@ -205,9 +206,7 @@ def make_worklist(args: argparse.Namespace) -> dict[str, Any]:
                                                             FEATURE_SECTION[target], "train")}
     wl = parse_worklist_params(params_all[section], section)
     language = SectionReader(params_all["report"], "report").choice("language", LANGUAGES)
-    for name in ("audit", "training_data", "decisions"):
-        if getattr(args, name) is None:
-            setattr(args, name, default_path(target, name))
+    fill_default_paths(args, target)
     model_path = args.model or default_model_path(args.params, target)
     hashes = artifact_hashes({"model": model_path, "audit": args.audit, "params": args.params,
                               "training_data": args.training_data})
@@ -217,11 +216,13 @@ def make_worklist(args: argparse.Namespace) -> dict[str, Any]:
         raise RisicoError(DEMO_NOT_SYNTHETIC.format(record_id=decision["record_id"], source=source))
     _check_out(args.out)
 
+    history = read_tables(args.training_data, HISTORY_TABLES)      # read once: validation, features, network
     if target == "providers":
-        X, rejected, as_of, input_hash, source_name = _provider_cases(args, params_all, hashes["training_data"])
+        X, rejected, as_of, input_hash, source_name = _provider_cases(args, params_all, history,
+                                                                      hashes["training_data"])
     else:
-        batch, rejected, as_of, input_hash = _read_batch(args, params_all)
-        X, source_name = _batch_features(batch, args.training_data, params_all["features"]), str(args.batch)
+        batch, rejected, as_of, input_hash = _read_batch(args, params_all, history)
+        X, source_name = _batch_features(batch, history, params_all["features"]), str(args.batch)
     model = _load(model_path)
     probability = model.predict_proba(X[list(model.schema_.names)] if set(model.schema_.names) <= set(X) else X)
     ids = X.index.to_numpy().astype(str)
@@ -242,7 +243,7 @@ def make_worklist(args: argparse.Namespace) -> dict[str, Any]:
                    choices={text("worklist.col.outcome", language): [text(f"outcome.{o}", language)
                                                                      for o in OUTCOMES]},
                    warning=bool(decision.get("demo")),
-                   extra=_network_sheet(ids[chosen], args.training_data, as_of, language, folder)
+                   extra=_network_sheet(ids[chosen], history, as_of, language, folder)
                    if target == "providers" else None)
         write_csv(table, header, folder / "worklist.csv")
         if len(rejected):
@@ -266,14 +267,13 @@ def make_worklist(args: argparse.Namespace) -> dict[str, Any]:
     return line
 
 
-def _provider_cases(args: argparse.Namespace, params_all: dict[str, Any], history_hash: str
-                    ) -> tuple[pd.DataFrame, pd.DataFrame, dt.date, str, str]:
+def _provider_cases(args: argparse.Namespace, params_all: dict[str, Any], history: dict[str, pd.DataFrame],
+                    history_hash: str) -> tuple[pd.DataFrame, pd.DataFrame, dt.date, str, str]:
     """Provider-quarter features of every provider active in the quarter of ``--as-of`` (default: the quarter
     after the history), from the validated history; nothing to reject (the history passed validation)."""
     from risico.features.providers import INPUT_TABLES, parse_provider_feature_params, provider_feature_matrix
 
-    tables = {name: pd.read_parquet(args.training_data / f"{name}.parquet")
-              for name in INPUT_TABLES if name != "protected_persons"}
+    tables = {name: history[name] for name in INPUT_TABLES if name != "protected_persons"}
     latest = tables["applications"]["application_date"].max().date()
     after = dt.date(latest.year + (latest.month > 9), (((latest.month - 1) // 3 + 1) % 4) * 3 + 1, 1)
     as_of = _as_of(args.as_of, after, args.training_data) if args.as_of else after
@@ -283,19 +283,16 @@ def _provider_cases(args: argparse.Namespace, params_all: dict[str, Any], histor
     return X, pd.DataFrame(), as_of, digest, f"{args.training_data} ({meta['period'].iloc[0] if len(meta) else as_of})"
 
 
-def _network_sheet(provider_ids: np.ndarray, history: Path, as_of: dt.date, language: str,
+def _network_sheet(provider_ids: np.ndarray, history: dict[str, pd.DataFrame], as_of: dt.date, language: str,
                    folder: Path) -> tuple[str, pd.DataFrame]:
     """The linked providers, directors, addresses and intermediaries of every listed provider (a second sheet),
     and a figure per provider with a career-path link (same director or address) in ``netwerk/``."""
-    from risico.network import network_figure, provider_network
+    from risico.network import network_figure, provider_network, relation_labels
 
-    tables = {name: pd.read_parquet(history / f"{name}.parquet")
-              for name in ("providers", "applications", "declarations")}
-    labels = {r: text(f"network.{r}", language) for r in ("same_director", "same_address", "intermediary",
-                                                          "moved_together", "title")}
+    labels = relation_labels(language)
     frames = []
     for provider in provider_ids:
-        network = provider_network(str(provider), tables, as_of)
+        network = provider_network(str(provider), history, as_of)
         if network["relation"].isin(["same_director", "same_address"]).any():
             (folder / "netwerk").mkdir(exist_ok=True)
             network_figure(str(provider), network[network["relation"].isin(["same_director", "same_address"])],
@@ -342,7 +339,7 @@ def _as_of(value: str | None, latest: dt.date, batch: Path) -> dt.date:
     return as_of
 
 
-def _read_batch(args: argparse.Namespace, params_all: dict[str, Any]
+def _read_batch(args: argparse.Namespace, params_all: dict[str, Any], history: dict[str, pd.DataFrame]
                 ) -> tuple[pd.DataFrame, pd.DataFrame, dt.date, str]:
     """(accepted batch rows with decision columns, rejected rows with a reason, as-of date, batch SHA-256)."""
     from risico.ingest.readers import read_table
@@ -364,15 +361,13 @@ def _read_batch(args: argparse.Namespace, params_all: dict[str, Any]
     frame.insert(position, "decision_date", pd.Series(pd.Timestamp(as_of), index=frame.index,
                                                       dtype=frame["application_date"].dtype))
     vparams = parse_validate_params(params_all["validate"])
-    parents = {name: pd.read_parquet(args.training_data / f"{name}.parquet")
-               for name in ("households", "persons", "addresses", "providers")}
+    parents = {name: history[name] for name in ("households", "persons", "addresses", "providers")}
     try:
         accepted, rejected = validate_table(frame, load_suites(args.expectations)["applications"],
                                             CONTRACT["applications"], parents, vparams, today=dt.date.today())
     except ValidationError as exc:
         raise ValidationError(f"Batch {args.batch}: {exc}") from None
-    known = pd.read_parquet(args.training_data / "applications.parquet", columns=["application_id"])
-    clash = accepted["application_id"].isin(known["application_id"]).to_numpy()
+    clash = accepted["application_id"].isin(history["applications"]["application_id"]).to_numpy()
     if clash.any():
         rejected = pd.concat([rejected, accepted[clash].assign(reason=ID_IN_HISTORY)], ignore_index=True)
         accepted = accepted[~clash].reset_index(drop=True)
@@ -385,11 +380,11 @@ def _read_batch(args: argparse.Namespace, params_all: dict[str, Any]
     return accepted, rejected.drop(columns=list(UNDECIDED)), as_of, file_sha256(args.batch)
 
 
-def _batch_features(batch: pd.DataFrame, history: Path, feature_values: Any) -> pd.DataFrame:
+def _batch_features(batch: pd.DataFrame, history: dict[str, pd.DataFrame], feature_values: Any) -> pd.DataFrame:
     from risico.features.applications import feature_matrix, parse_feature_params
 
     params = parse_feature_params(feature_values)
-    tables = {name: pd.read_parquet(history / f"{name}.parquet") for name in HISTORY_TABLES}
+    tables = dict(history)
     applications = tables["applications"]
     tables["applications"] = pd.concat([applications, batch.astype(applications.dtypes.to_dict())],
                                        ignore_index=True)
