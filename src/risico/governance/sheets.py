@@ -80,7 +80,7 @@ def write_xlsx(table: pd.DataFrame, header_lines: Sequence[str], path: Path, *, 
     extra : (sheet name, table) of a second sheet, with a frozen header row and filters.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -92,22 +92,8 @@ def write_xlsx(table: pd.DataFrame, header_lines: Sequence[str], path: Path, *, 
         cell.data_type = "s"
         cell.font = Font(bold=True, color="C00000", size=14) if (warning and row == 1) else Font(bold=row == 1)
     top = len(header_lines) + 2
-    guarded = _guarded(table)
-    for col, name in enumerate(guarded.columns, start=1):
-        cell = ws.cell(row=top, column=col, value=neutralise(str(name)))
-        cell.font = Font(bold=True)
-        ws.column_dimensions[get_column_letter(col)].width = _WIDTHS[widths[col - 1]]
-    for r, values in enumerate(guarded.itertuples(index=False), start=top + 1):
-        for col, value in enumerate(values, start=1):
-            if value is None or (isinstance(value, float) and pd.isna(value)):
-                continue
-            cell = ws.cell(row=r, column=col, value=value.item() if hasattr(value, "item") else value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    guarded = _write_table(ws, table, top, [_WIDTHS[w] for w in widths], wrap=True, skip_empty=False)
     last = top + len(guarded)
-    ws.freeze_panes = ws.cell(row=top + 1, column=1)
-    ws.auto_filter.ref = f"A{top}:{get_column_letter(len(guarded.columns))}{max(last, top)}"
     for name, values in (choices or {}).items():
         col = get_column_letter(list(guarded.columns).index(name) + 1)
         listed = ",".join(values)
@@ -125,23 +111,35 @@ def write_xlsx(table: pd.DataFrame, header_lines: Sequence[str], path: Path, *, 
 
 
 def _second_sheet(book: Any, name: str, table: pd.DataFrame) -> None:
-    from openpyxl.styles import Font
+    _write_table(book.create_sheet(name[:31]), table, 1, [18] * len(table.columns), wrap=False, skip_empty=True)
+
+
+def _write_table(ws: Any, table: pd.DataFrame, top: int, widths: Sequence[int], *, wrap: bool,
+                 skip_empty: bool) -> pd.DataFrame:
+    """``table`` (neutralised) with its header in row ``top``, the rows below, a frozen header and filters.
+
+    Text cells are stored as text (never as formulas); ``wrap`` wraps them, ``skip_empty`` leaves empty texts
+    out. Returns the neutralised table.
+    """
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    ws = book.create_sheet(name[:31])
     guarded = _guarded(table)
-    for col, column in enumerate(guarded.columns, start=1):
-        ws.cell(row=1, column=col, value=neutralise(str(column))).font = Font(bold=True)
-        ws.column_dimensions[get_column_letter(col)].width = 18
-    for r, values in enumerate(guarded.itertuples(index=False), start=2):
+    for col, name in enumerate(guarded.columns, start=1):
+        ws.cell(row=top, column=col, value=neutralise(str(name))).font = Font(bold=True)
+        ws.column_dimensions[get_column_letter(col)].width = widths[col - 1]
+    for r, values in enumerate(guarded.itertuples(index=False), start=top + 1):
         for col, value in enumerate(values, start=1):
-            if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+            if value is None or (isinstance(value, float) and pd.isna(value)) or (skip_empty and value == ""):
                 continue
             cell = ws.cell(row=r, column=col, value=value.item() if hasattr(value, "item") else value)
             if isinstance(value, str):
                 cell.data_type = "s"
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(max(len(guarded.columns), 1))}{max(len(guarded) + 1, 1)}"
+                if wrap:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = ws.cell(row=top + 1, column=1)
+    ws.auto_filter.ref = f"A{top}:{get_column_letter(max(len(guarded.columns), 1))}{max(top + len(guarded), top)}"
+    return guarded
 
 
 def _fixed_times(data: bytes, moment: dt.datetime) -> bytes:
