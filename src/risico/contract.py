@@ -47,6 +47,8 @@ class Table:
     name: str
     meaning: str
     columns: tuple[Column, ...]
+    #: A municipality may not hold this source: a file with only the header (zero rows) is valid.
+    may_be_empty: bool = False
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -161,6 +163,15 @@ CONTRACT: dict[str, Table] = {t.name: t for t in (
         Column("outcome", "str", "what was found", allowed=("no_finding", "error", "fraud")),
         Column("amount_recovered", "float", "amount recovered or prevented in EUR", minimum=0, maximum=100_000_000),
     )),
+    Table("absences", "Periods a care client was away: a hospital stay (health data, GDPR art. 9: only with a legal "
+          "basis) or a stay abroad, as reported by the client or the SVB or health insurer. A municipality that "
+          "does not hold this source supplies the header only (zero rows).", (
+        Column("absence_id", "str", _ID, unique=True),
+        Column("person_id", "str", "the client who was away", references="persons.person_id"),
+        Column("kind", "str", "in hospital or abroad", allowed=("hospital", "abroad")),
+        Column("start_date", "datetime", "first day away"),
+        Column("end_date", "datetime", "last day away (inclusive; on or after the start date)"),
+    ), may_be_empty=True),
 )}
 
 TRUTH_CONTRACT: dict[str, Table] = {t.name: t for t in (
@@ -250,8 +261,11 @@ def render_markdown() -> str:
                             ("Ground truth of the synthetic world (`data/truth/`, evaluation only)", TRUTH_CONTRACT)):
         lines += [f"## {title}", ""]
         for table in contract.values():
-            lines += [f"### `{table.name}`", "", table.meaning, "",
-                      "| column | type | allowed | empty? | meaning |", "|---|---|---|---|---|"]
+            lines += [f"### `{table.name}`", "", table.meaning, ""]
+            if table.may_be_empty:
+                lines += ["May have zero rows (a file with the header only); every other table needs at least one.",
+                          ""]
+            lines += ["| column | type | allowed | empty? | meaning |", "|---|---|---|---|---|"]
             for col in table.columns:
                 lines.append(f"| `{col.name}`{' **protected**' if col.protected else ''} | {col.kind} | "
                              f"{_allowed_text(col)} | {'yes' if col.nullable else 'no'} | {col.meaning} |")

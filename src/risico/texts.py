@@ -525,6 +525,16 @@ TEXTS: dict[str, dict[str, str]] = {
                                    "en": "{clients_per_address:.2f} clients per address"},
     "reason.max_clients_one_address": {"nl": "tot {max_clients_one_address:.0f} cliënten op één adres",
                                        "en": "up to {max_clients_one_address:.0f} clients at one address"},
+    "reason.absence_client_months": {"nl": "{absence_client_months:.0f} cliëntmaanden met 7 of meer dagen afwezigheid "
+                                           "(ziekenhuis of buitenland) gedeclareerd",
+                                     "en": "{absence_client_months:.0f} client-months billed with 7 or more days away "
+                                           "(hospital or abroad)"},
+    "reason.absence_billing_share": {"nl": "in {absence_billing_share:.0%} van de cliëntmaanden met 7 of meer dagen "
+                                           "afwezigheid meer uren gedeclareerd dan de dagen aanwezig toelaten",
+                                     "en": "in {absence_billing_share:.0%} of the client-months with 7 or more days "
+                                           "away, more hours billed than the days present allow"},
+    "reason.absence_billing_share.missing": {"nl": "geen cliëntmaanden met 7 of meer dagen afwezigheid om te toetsen",
+                                             "en": "no client-months with 7 or more days away to check"},
     "reason.location_room_rental_permit.true": {"nl": "kamerverhuurvergunning op de zorglocatie",
                                                 "en": "room-rental permit at the care location"},
     "reason.location_room_rental_permit.false": {"nl": "geen kamerverhuurvergunning op de zorglocatie",
@@ -541,8 +551,8 @@ TEXTS: dict[str, dict[str, str]] = {
                                    "en": "{client_applications:.0f} client applications for this provider"},
     "reason.intermediary_client_share": {"nl": "{intermediary_client_share:.0%} van de cliënten kwam via een bemiddelaar",
                                          "en": "{intermediary_client_share:.0%} of the clients came through an intermediary"},
-    "reason.n_intermediaries": {"nl": "cliënten via {n_intermediaries:.0f} verschillende bemiddelaars",
-                                "en": "clients through {n_intermediaries:.0f} different intermediaries"},
+    "reason.n_intermediaries": {"nl": "aantal verschillende bemiddelaars van de cliënten: {n_intermediaries:.0f}",
+                                "en": "number of different intermediaries of the clients: {n_intermediaries:.0f}"},
     "reason.clients_from_failed_share": {"nl": "{clients_from_failed_share:.0%} van de cliënten kwam van een mislukte aanbieder",
                                          "en": "{clients_from_failed_share:.0%} of the clients came from a failed provider"},
     # -- provider audit (issue 7): the audit of care providers, its own dilemmas ------------------------
@@ -813,6 +823,13 @@ TEXTS: dict[str, dict[str, str]] = {
                                   "en": "Check the clients' addresses (BRP) and their housing"},
     "check.max_clients_one_address": {"nl": "Bezoek het adres met de meeste cliënten: woonsituatie en veiligheid",
                                       "en": "Visit the address with the most clients: living conditions and safety"},
+    "check.absence_client_months": {"nl": "Vergelijk de declaraties met de gemelde ziekenhuisopnames en verblijven in "
+                                          "het buitenland",
+                                    "en": "Compare the claims with the reported hospital stays and stays abroad"},
+    "check.absence_billing_share": {"nl": "Vraag de urenregistratie op voor de dagen dat de cliënt afwezig was en "
+                                          "vraag de cliënt zelf",
+                                    "en": "Ask for the time records of the days the client was away, and ask the "
+                                          "client directly"},
     "check.location_room_rental_permit": {"nl": "Controleer de kamerverhuurvergunning van de zorglocatie",
                                           "en": "Check the care location's room-rental permit"},
     "check.location_persons_per_10m2": {"nl": "Bezoek de zorglocatie: aantal bewoners en brandveiligheid",

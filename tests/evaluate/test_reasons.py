@@ -68,3 +68,37 @@ def test_rendered_reason_carries_the_applications_own_values():
     assert render_reasons(codes, X, "nl").tolist() == [[
         "12 personen ingeschreven op een adres van 45 m2", "aanvraag ingediend via een bemiddelaar", ""]]
     assert render_reasons(codes, X, "en")[0, 0] == "12 persons registered at an address of 45 m2"
+
+
+@pytest.fixture(scope="module")
+def provider_X(small_world):
+    from risico.features.providers import build_provider_features, parse_provider_feature_params
+    tables = {name: small_world.raw[name] for name in ("providers", "declarations", "applications", "addresses",
+                                                       "investigations", "absences")}
+    tables["protected_persons"] = small_world.raw["persons"][["person_id", "age", "gender", "migration_background"]]
+    return build_provider_features(tables, parse_provider_feature_params({})).X
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_provider_reason_renders_without_a_protected_word_or_an_empty_value(provider_X, language):
+    """Provider features too, including an empty absence_billing_share (no client-month with an absence)."""
+    X = provider_X
+    assert X["absence_billing_share"].isna().any() and X["absence_billing_share"].notna().any()
+    rows = pd.concat([X[X["absence_billing_share"].isna()].head(100), X[X["absence_billing_share"].notna()].head(100)])
+    codes = np.tile(np.array(list(X.columns), dtype=object), (len(rows), 1))
+    rendered = render_reasons(codes, rows, language)
+    for line in rendered.ravel():
+        assert line and not PROTECTED_WORDS.search(line) and "nan" not in line, line
+    for feature in X.columns:
+        assert set(TEXTS[f"check.{feature}"]) == set(LANGUAGES), feature
+
+
+def test_absence_billing_share_reads_as_a_share_or_as_nothing_to_check():
+    X = pd.DataFrame({"absence_billing_share": [0.5, np.nan], "absence_client_months": [4, 0]})
+    codes = np.array([["absence_billing_share", "absence_client_months"]] * 2, dtype=object)
+    nl, en = render_reasons(codes, X, "nl"), render_reasons(codes, X, "en")
+    assert en[0, 0] == ("in 50% of the client-months with 7 or more days away, more hours billed than the days "
+                        "present allow")
+    assert en[1, 0] == "no client-months with 7 or more days away to check"
+    assert nl[1, 0] == "geen cliëntmaanden met 7 of meer dagen afwezigheid om te toetsen"
+    assert en[0, 1] == "4 client-months billed with 7 or more days away (hospital or abroad)"

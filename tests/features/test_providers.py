@@ -85,9 +85,22 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
               + [("Z5", "AV4", m, 10.0) for m in ("2023-02", "2023-03", "2023-04", "2023-05", "2023-06")]
               + [("Z4", "AV5", m, 8.0) for m in ("2022-11", "2022-12", "2023-01", "2023-02", "2023-03", "2023-04")]
               + [("Z3", "AV9", m, 6.0) for m in ("2023-04", "2023-05", "2023-06")])
+    billed = [(p, a, m, 4.0 if (a, m) == ("AV9", "2023-05") else h) for p, a, m, h in billed]  # Z3 pro-rates May
     declarations = frame(["declaration_id", "provider_id", "application_id", "month", "hours_billed"],
                          [[f"DC{i}", p, a, f"{m}-01", h] for i, (p, a, m, h) in enumerate(billed)],
                          date_columns=("month",))
+    absences = frame(
+        ["absence_id", "person_id", "kind", "start_date", "end_date"],
+        [["AB1", "P1", "hospital", "2023-01-10", "2023-01-19"],   # Jan: 10 of 31 days away
+         ["AB2", "P1", "hospital", "2023-01-15", "2023-01-22"],   # overlaps AB1: Jan 10-22, 13 days
+         ["AB3", "P2", "abroad", "2022-12-25", "2023-01-05"],     # Dec: exactly 7 days; Jan: 5 (too few)
+         ["AB4", "P3", "hospital", "2023-02-01", "2023-02-07"],   # Feb 2023: 7 of 28 days
+         ["AB5", "P4", "abroad", "2023-03-01", "2023-03-04"],     # with AB6: Mar 1-6, 6 days (not 8)
+         ["AB6", "P4", "abroad", "2023-03-03", "2023-03-06"],
+         ["AB7", "P7", "abroad", "2023-05-01", "2023-05-10"],     # May: 10 of 31 days, billed 4.0 of 6
+         ["AB8", "P7", "abroad", "2023-06-20", "2023-07-05"],     # Jun: 11 of 30 days, billed 6.0 of 6
+         ["AB9", "P6", "hospital", "2023-01-01", "2023-01-31"]],  # not a client of any provider
+        date_columns=("start_date", "end_date"))
     investigations = frame(
         ["investigation_id", "subject_type", "application_id", "provider_id", "start_date", "route", "outcome"],
         [["INV1", "provider", None, "Z1", "2023-02-10", "random", "no_finding"],
@@ -103,7 +116,7 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
          ["P5", 80, "female", "western", "eu"], ["P6", 25, "x", "none", "dutch"],
          ["P7", 12, "male", "non_western", "dutch"]])
     return {"providers": providers, "declarations": declarations, "applications": apps, "addresses": addresses,
-            "investigations": investigations, "protected_persons": protected_persons}
+            "investigations": investigations, "protected_persons": protected_persons, "absences": absences}
 
 
 @pytest.fixture(scope="module")
@@ -160,6 +173,19 @@ EXPECTED = [
     ("Z7:2023Q3", "has_billing_history", False),          # never billed: neutral values
     ("Z7:2023Q3", "hours_per_client_month", 0.0),
     ("Z7:2023Q3", "max_clients_one_address", 0),
+    # billing: client-months with >= 7 days away, and the share billed beyond the days present
+    # (plausible = authorised x present / days in the month; over when hours > 1.1 x plausible + 0.1)
+    ("Z1:2023Q1", "absence_client_months", 1),            # Dec: P2 away 7 of 31 days, 30 h billed of 20 x 24/31
+    ("Z1:2023Q1", "absence_billing_share", 1.0),
+    ("Z1:2023Q2", "absence_client_months", 2),            # + Jan: P1 away 13 days (two stays, once), 10 h of 10 x 18/31
+    ("Z1:2023Q2", "absence_billing_share", 1.0),
+    ("Z5:2023Q2", "absence_client_months", 1),            # Feb: P3 7 of 28 days; Mar: P4 6 days (not 4 + 4)
+    ("Z5:2023Q2", "absence_billing_share", 1.0),
+    ("Z3:2023Q3", "absence_client_months", 2),            # May: 4.0 h <= 1.1 x 6 x 21/31 + 0.1; Jun: 6.0 h > 4.28
+    ("Z3:2023Q3", "absence_billing_share", 0.5),
+    ("Z1:2022Q4", "absence_client_months", 0),
+    ("Z5:2023Q1", "absence_client_months", 0),            # P3's February stay is in Q1 itself
+    ("Z3:2023Q2", "absence_client_months", 0),
     # location
     ("Z3:2023Q1", "location_fire_safety_findings", 2),
     ("Z3:2023Q1", "location_room_rental_permit", True),
@@ -238,8 +264,42 @@ def test_protected_never_reaches_x(tiny):
 
 
 def test_zero_clients_and_no_declarations_give_finite_features(tiny):
-    numeric = tiny.X.select_dtypes(include=[np.number])
+    numeric = tiny.X.select_dtypes(include=[np.number]).drop(columns="absence_billing_share")
     assert np.isfinite(numeric.to_numpy(dtype=np.float64)).all()
+
+
+def test_absence_billing_share_is_empty_exactly_without_a_client_month_to_check(tiny):
+    """NaN means "nothing to check", not "0% over": no client-month with 7 or more days away in the window."""
+    share, months = tiny.X["absence_billing_share"], tiny.X["absence_client_months"]
+    assert (share.isna() == (months == 0)).all()
+    assert share.isna().any() and share.notna().any()
+    assert share.dropna().between(0, 1).all()
+    for case in ("Z1:2022Q4", "Z5:2023Q1", "Z3:2023Q2", "Z7:2023Q3"):
+        assert np.isnan(tiny.X.loc[case, "absence_billing_share"]), case
+
+
+def test_absences_change_only_the_absence_features(tiny):
+    """The existing features keep their values with or without absences; without the table (or with an empty one)
+    there is nothing to check anywhere."""
+    absence = ["absence_client_months", "absence_billing_share"]
+    for tables in (tiny_tables(), tiny_tables()):
+        tables["absences"] = tables["absences"].iloc[:0]
+        without = build_provider_features(tables, ALL).X
+        pd.testing.assert_frame_equal(without.drop(columns=absence), tiny.X.drop(columns=absence), check_exact=True)
+        assert (without["absence_client_months"] == 0).all() and without["absence_billing_share"].isna().all()
+    tables = tiny_tables()
+    del tables["absences"]
+    missing = build_provider_features(tables, ALL).X
+    pd.testing.assert_frame_equal(missing, without, check_exact=True)
+
+
+def test_absences_of_non_clients_and_stays_that_end_before_they_start_count_nothing(tiny):
+    tables = tiny_tables()
+    extra = pd.DataFrame({"absence_id": ["AB98", "AB99"], "person_id": ["P404", "P1"], "kind": ["abroad", "abroad"],
+                          "start_date": dates(["2022-11-01", "2022-11-30"]),
+                          "end_date": dates(["2022-11-30", "2022-11-01"])})
+    tables["absences"] = pd.concat([tables["absences"], extra], ignore_index=True)
+    pd.testing.assert_frame_equal(build_provider_features(tables, ALL).X, tiny.X, check_exact=True)
 
 
 def test_no_declarations_at_all_give_the_neutral_billing_values():
@@ -249,7 +309,8 @@ def test_no_declarations_at_all_give_the_neutral_billing_values():
     assert not X["has_billing_history"].any()
     assert (X[["billing_ratio", "hours_per_client_month", "hours_vs_norm", "clients_per_address"]] == 0.0).all().all()
     assert (X["client_growth"] == 1.0).all()
-    assert (X[["clients_billed_prev_quarter", "max_clients_one_address"]] == 0).all().all()
+    assert (X[["clients_billed_prev_quarter", "max_clients_one_address", "absence_client_months"]] == 0).all().all()
+    assert X["absence_billing_share"].isna().all()
 
 
 def test_no_applications_give_an_empty_typed_feature_set():
@@ -343,8 +404,16 @@ ERRORS = [
     ("empty-declaration-month", set_value("declarations", "month", 4, pd.NaT),
      "Table 'declarations' has 1 empty value(s) in 'month', e.g. in row 4. Every row needs a date there."),
     ("missing-table", drop_table("declarations"),
-     "The provider-features stage needs table 'declarations' but it was not given. Given: addresses, applications, "
-     "investigations, protected_persons, providers."),
+     "The provider-features stage needs table 'declarations' but it was not given. Given: absences, addresses, "
+     "applications, investigations, protected_persons, providers."),
+    ("absences-without-person", drop_column("absences", "person_id"),
+     "Table 'absences' has no column 'person_id'. The provider-features stage needs: person_id, start_date, "
+     "end_date."),
+    ("empty-absence-end", set_value("absences", "end_date", 3, pd.NaT),
+     "Table 'absences' has 1 empty value(s) in 'end_date', e.g. in row 3. Every row needs a date there."),
+    ("protected-in-absences", lambda tables: tables.update(absences=tables["absences"].assign(age=40)),
+     "Table 'absences' holds protected column 'age'. Protected columns may reach the provider-features stage "
+     "only in table 'protected_persons' (the validate stage writes them to data/protected/)."),
     ("missing-column", drop_column("providers", "director_id"),
      "Table 'providers' has no column 'director_id'. The provider-features stage needs: provider_id, "
      "kvk_registration_date, end_date, end_reason, legal_form, n_staff, has_quality_certificate, vog_coverage, "
@@ -380,7 +449,7 @@ def test_a_director_linked_only_to_itself_is_never_its_own_earlier_failure():
 @pytest.fixture(scope="module")
 def world_tables(small_world):
     tables = {name: small_world.raw[name].copy() for name in ("providers", "declarations", "applications",
-                                                              "addresses", "investigations")}
+                                                              "addresses", "investigations", "absences")}
     tables["protected_persons"] = small_world.raw["persons"][["person_id", *PROTECTED]].copy()
     return tables
 
@@ -410,7 +479,10 @@ def test_world_rows_are_every_active_provider_in_every_quarter(world_tables, wor
 def test_world_features_are_complete_typed_and_free_of_ids_labels_and_protected(world_features):
     X = world_features.X
     assert list(X.columns) == FEATURES
-    assert not X.isna().any().any()
+    assert not X.drop(columns="absence_billing_share").isna().any().any()
+    assert (X["absence_billing_share"].isna() == (X["absence_client_months"] == 0)).all()
+    assert X["absence_billing_share"].dropna().between(0, 1).all()
+    assert (X["absence_client_months"] > 0).sum() > len(X) // 10
     assert not (set(PROTECTED) | set(PROTECTED_COLUMNS) - {"legal_form"}) & set(X.columns)
     for column in X.columns:
         dtype = X[column].dtype
@@ -494,6 +566,7 @@ def reference_row(tables, provider_id, as_of):
     n_addresses = mine["address_id"].nunique()
     out["clients_per_address"] = mine["person_id"].nunique() / n_addresses if n_addresses else 0.0
     out["max_clients_one_address"] = int(mine.groupby("address_id")["person_id"].nunique().max()) if len(mine) else 0
+    out.update(reference_absences(tables["absences"], mine))
     me = providers.set_index("provider_id").loc[provider_id]
     failed = providers[providers["end_reason"].isin(["failed", "sanctioned"]) & (providers["end_date"] < as_of)
                        & (providers["provider_id"] != provider_id)]
@@ -509,14 +582,32 @@ def reference_row(tables, provider_id, as_of):
     return out
 
 
+def reference_absences(absences, mine):
+    """Client-months in ``mine`` with 7 or more distinct days away, and the share billed beyond the days present."""
+    checked = over = 0
+    for _, d in mine.iterrows():
+        first, last = d["month"], d["month"] + pd.offsets.MonthEnd(0)
+        days = set()
+        for _, stay in absences[absences["person_id"] == d["person_id"]].iterrows():
+            days |= set(pd.date_range(max(stay["start_date"], first), min(stay["end_date"], last)))
+        if len(days) >= 7:
+            checked += 1
+            plausible = np.nan_to_num(d["authorised_hours_month"]) * (last.day - len(days)) / last.day
+            over += d["hours_billed"] > 1.1 * plausible + 0.1
+    return {"absence_client_months": checked, "absence_billing_share": over / checked if checked else np.nan}
+
+
 def test_world_features_match_a_row_by_row_reference(world_tables, world_features):
     meta = world_features.meta
     rng = np.random.default_rng(3)
+    checked = 0
     for row in rng.choice(len(meta), 60, replace=False):
         case = meta.iloc[row]
         for feature, expected in reference_row(world_tables, case["provider_id"], case["as_of"]).items():
             value = world_features.X.loc[case["case_id"], feature]
-            assert value == pytest.approx(expected, rel=1e-9), (case["case_id"], feature)
+            assert value == pytest.approx(expected, rel=1e-9, nan_ok=True), (case["case_id"], feature)
+        checked += world_features.X.loc[case["case_id"], "absence_client_months"] > 0
+    assert checked >= 5
 
 
 # -- no leakage: change everything dated on or after the cut; rows up to it stay put -------------
@@ -569,9 +660,29 @@ def move_future(tables, cut, rng):
     after = (inv["start_date"] >= cut).to_numpy()
     inv.loc[after, "outcome"] = rng.permutation(inv.loc[after, "outcome"].to_numpy())
 
-    t.update(applications=apps, providers=providers, declarations=decl, investigations=inv)
+    # absences: stays that start on or after the cut go to other clients at other dates; stays that run over
+    # the cut end elsewhere after it; new stays start from the cut day on
+    ab = t["absences"]
+    clients = apps["person_id"].to_numpy()
+    later = (ab["start_date"] >= cut).to_numpy()
+    q = int(later.sum())
+    start = cut + days(q, 200)
+    ab.loc[later, "person_id"] = rng.choice(clients, q)
+    ab.loc[later, "kind"] = rng.choice(["hospital", "abroad"], q)
+    ab.loc[later, "start_date"] = start
+    ab.loc[later, "end_date"] = start + days(q, 40)
+    running = ((ab["start_date"] < cut) & (ab["end_date"] >= cut)).to_numpy()
+    r = int(running.sum())
+    ab.loc[running, "end_date"] = cut + days(r, 90)
+    start = cut + days(40, 60)
+    ab = pd.concat([ab, pd.DataFrame({"absence_id": [f"ABNEW{i}" for i in range(40)],
+                                      "person_id": rng.choice(clients, 40), "kind": "abroad",
+                                      "start_date": start, "end_date": start + days(40, 30)})], ignore_index=True)
+
+    t.update(applications=apps, providers=providers, declarations=decl, investigations=inv, absences=ab)
     t = {name: frame.sample(frac=1.0, random_state=rng).reset_index(drop=True) for name, frame in t.items()}
-    return t, {"applications": n, "declarations": m, "providers": k + j + len(born)}
+    return t, {"applications": n, "declarations": m, "providers": k + j + len(born), "absences": q + 40,
+               "absences running over the cut": r}
 
 
 @pytest.mark.parametrize("quarter", [2, 5, 9])
@@ -594,7 +705,8 @@ def test_no_leakage_from_records_on_or_after_as_of(world_tables, world_features,
     # the move was big enough to change later rows
     later = world_features.X.index.difference(target).intersection(after.X.index)
     changed = (after.X.loc[later] != world_features.X.loc[later]).any()
-    assert {"billing_ratio", "client_applications", "director_failed_before"} <= set(changed[changed].index)
+    assert {"billing_ratio", "client_applications", "director_failed_before",
+            "absence_client_months"} <= set(changed[changed].index)
 
 
 # -- the stage -------------------------------------------------------------------------------------

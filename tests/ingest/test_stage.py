@@ -49,7 +49,7 @@ def test_synthetic_source_is_typed_and_keeps_every_row(tmp_path, world):
 # one column per table, each of another kind (ids, text, numbers, dates are all scanned)
 PLANT = {"persons": "education_level", "households": "postcode4", "addresses": "landlord_id",
          "providers": "director_id", "applications": "declared_assets", "declarations": "hours_billed",
-         "investigations": "route"}
+         "investigations": "route", "absences": "kind"}
 
 
 @pytest.mark.parametrize("table", list(CONTRACT))
@@ -93,3 +93,21 @@ def test_original_files_are_not_modified(tmp_path, world):
     before = {p.name: p.read_bytes() for p in extracts.iterdir()}
     assert ingest(tmp_path, "files") == 0
     assert {p.name: p.read_bytes() for p in extracts.iterdir()} == before
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_a_header_only_absences_file_is_a_valid_empty_table(tmp_path, world, kind):
+    """A municipality without hospital or abroad data supplies the header only; other tables still need rows."""
+    import pandas as pd
+    raw = dict(world.raw)
+    raw["absences"] = world.raw["absences"].iloc[:0]
+    extracts = tmp_path / "extracts"
+    extracts.mkdir()
+    for name, frame in raw.items():
+        if kind == "parquet":
+            write_parquet(frame, extracts / f"{name}.parquet")
+        else:
+            to_dutch_csv(frame, extracts / f"{name}.csv")
+    assert ingest(tmp_path, "files") == 0
+    got = pd.read_parquet(tmp_path / "ingested" / "absences.parquet")
+    assert len(got) == 0 and list(got.columns) == [*CONTRACT["absences"].names, "_ingest_problem"]

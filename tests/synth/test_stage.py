@@ -48,8 +48,17 @@ BAD = [
      "The 'detection.ratio_non_western' parameter of generate must be a number in (0, 1.429] "
      "(detection.rate times it must stay <= 1). Got 2.0 instead."),
     ("generate.fair_world", "yes", "The 'fair_world' parameter of generate must be true or false. Got 'yes' instead."),
-    ("generate.seeed", 1, "The 'seeed' parameter of generate is unknown. Allowed keys: applications, detection, "
-     "fair_world, investigation, n_persons, n_years, population, providers, proxies, seed, start_date, violation."),
+    ("generate.seeed", 1, "The 'seeed' parameter of generate is unknown. Allowed keys: absences, applications, "
+     "detection, fair_world, investigation, n_persons, n_years, population, providers, proxies, seed, start_date, "
+     "violation."),
+    ("generate.absences.honest_error_rate", 1.5,
+     "The 'absences.honest_error_rate' parameter of generate must be a number in [0, 1]. Got 1.5 instead."),
+    ("generate.absences.hospital_mean_days", 0.5,
+     "The 'absences.hospital_mean_days' parameter of generate must be a number in [1, 365]. Got 0.5 instead."),
+    ("generate.absences.abroad_ratio_non_western", 0,
+     "The 'absences.abroad_ratio_non_western' parameter of generate must be a number in (0, 20]. Got 0 instead."),
+    ("generate.absences.abroad_rate", -0.1,
+     "The 'absences.abroad_rate' parameter of generate must be a number in [0, 10]. Got -0.1 instead."),
 ]
 
 
@@ -109,3 +118,23 @@ def test_cli_help_lists_every_pipeline_stage():
     for stage, spec in dvc["stages"].items():
         command = spec["cmd"].split()[3]          # python -m risico <command> ...
         assert re.search(rf"\n    {command}\s", result.stdout), stage
+
+
+def test_fair_world_sets_the_abroad_ratio_to_one(make_params):
+    assert make_params().effective().absences.abroad_ratio_non_western == 1.5
+    fair = make_params(fair_world=True)
+    assert fair.absences.abroad_ratio_non_western == 1.5          # the parameter as written ...
+    assert fair.effective().absences.abroad_ratio_non_western == 1.0   # ... and as the generator applies it
+
+
+def test_batch_holds_only_new_applications_with_absences_in_the_history(tmp_path):
+    import pandas as pd
+    values = set_key(repo_params(), "generate.n_persons", 1500)
+    params = write_params(tmp_path, values)
+    assert main(["--quiet", "generate", "--params", str(params), "--raw", str(tmp_path / "raw"),
+                 "--truth", str(tmp_path / "truth"), "--batch", str(tmp_path / "batch")]) == 0
+    assert sorted(p.name for p in (tmp_path / "batch").iterdir()) == ["applications.parquet"]
+    absences = pd.read_parquet(tmp_path / "raw" / "absences.parquet")
+    batch = pd.read_parquet(tmp_path / "batch" / "applications.parquet")
+    assert len(absences) > 0 and len(batch) > 0
+    assert absences["end_date"].max() < batch["application_date"].min()

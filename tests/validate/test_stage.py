@@ -164,3 +164,35 @@ def test_csv_export_with_decimal_commas_gives_identical_validated_tables(tmp_pat
     for folder in ("interim", "protected"):
         for path in sorted((parquet / folder).iterdir()):
             assert path.read_bytes() == (tmp_path / "csv" / folder / path.name).read_bytes(), path.name
+
+
+def test_bad_absence_rows_are_quarantined_with_their_reason(tmp_path, world):
+    raw = {name: frame.copy() for name, frame in world.raw.items()}
+    absences = raw["absences"]
+    assert len(absences) > 100
+    absences.loc[2, "end_date"] = absences.loc[2, "start_date"] - pd.Timedelta(days=3)     # ends before it starts
+    absences.loc[5, "person_id"] = "P9999999"                                               # unknown person
+    absences.loc[9, "kind"] = "holiday"                                                     # unknown kind
+    assert run_pipeline(tmp_path, raw) == 0
+    quarantined = pd.read_parquet(tmp_path / "quarantine" / "absences.parquet")
+    reasons = dict(zip(quarantined["absence_id"], quarantined["reason"]))
+    assert reasons == {absences.loc[2, "absence_id"]: "end_date on or after start_date",
+                       absences.loc[5, "absence_id"]: "person_id not found in accepted persons",
+                       absences.loc[9, "absence_id"]: "kind in hospital, abroad"}
+    assert all("\n" not in reason for reason in reasons.values())
+    interim = pd.read_parquet(tmp_path / "interim" / "absences.parquet")
+    assert len(interim) == len(absences) - 3
+    assert (interim["end_date"] >= interim["start_date"]).all()
+
+
+def test_an_empty_absences_table_passes_but_an_empty_persons_table_does_not(tmp_path, world, suites):
+    raw = {name: frame.copy() for name, frame in world.raw.items()}
+    raw["absences"] = raw["absences"].iloc[:0]
+    assert run_pipeline(tmp_path, raw) == 0
+    assert len(pd.read_parquet(tmp_path / "interim" / "absences.parquet")) == 0
+    frames = {name: frame.copy() for name, frame in world.raw.items()}
+    frames["persons"] = frames["persons"].iloc[:0]
+    params = parse_validate_params(repo_params()["validate"])
+    with pytest.raises(ValidationError) as info:
+        validate_tables(frames, suites, params, today=dt.date(2026, 1, 1))
+    assert str(info.value) == TABLE_FAILURE.format(table="persons", rule="at least one row", detail=" (found: 0)")

@@ -2,7 +2,8 @@
 
 Codes (the feature behind each reason) are computed for every row at once;
 texts are rendered from ``risico.texts`` (key ``reason.<feature>``, or
-``reason.<feature>.true`` / ``.false`` for yes/no features) with the
+``reason.<feature>.true`` / ``.false`` for yes/no features, or
+``reason.<feature>.missing`` for a feature that may be empty) with the
 application's own values, so an inspector can check each reason.
 """
 
@@ -34,7 +35,13 @@ def reason_codes(contributions: pd.DataFrame, k: int = N_REASONS) -> tuple[np.nd
 
 
 def template_key(feature: str, value: object) -> str:
-    """The text key for a feature with this value."""
+    """The text key for a feature with this value; ``reason.<feature>.missing`` for an empty value when it exists.
+
+    >>> template_key("absence_billing_share", float("nan"))
+    'reason.absence_billing_share.missing'
+    """
+    if f"reason.{feature}.missing" in TEXTS and pd.isna(value):
+        return f"reason.{feature}.missing"
     if f"reason.{feature}" in TEXTS:
         return f"reason.{feature}"
     return f"reason.{feature}.{'true' if bool(value) else 'false'}"

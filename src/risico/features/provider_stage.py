@@ -27,6 +27,7 @@ import pandas as pd
 from risico.features import stage
 from risico.features.providers import (
     INPUT_TABLES,
+    OPTIONAL_TABLES,
     SECTION,
     ProviderFeatureSet,
     build_provider_features,
@@ -75,8 +76,12 @@ def run(args: argparse.Namespace) -> None:
 
 
 def read_inputs(interim: Path, protected: Path) -> dict[str, pd.DataFrame]:
-    """The tables :func:`build_provider_features` reads; ``protected_persons`` from ``protected/persons``."""
-    return stage.read_inputs(interim, protected, INPUT_TABLES, stage="provider-features")
+    """The tables :func:`build_provider_features` reads; ``protected_persons`` from ``protected/persons``.
+
+    ``absences`` is required here: the validate stage always writes it (with zero rows when the
+    municipality does not hold the source), so a missing file means the history is incomplete.
+    """
+    return stage.read_inputs(interim, protected, INPUT_TABLES + OPTIONAL_TABLES, stage="provider-features")
 
 
 def write_outputs(features: ProviderFeatureSet, out: Path) -> None:

@@ -42,6 +42,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from risico.absences import absent_days_by_month, absent_days_of, days_in_month
 from risico.contract import protected_columns
 from risico.features._groups import (FAILED_END_REASONS, GROWTH_CAP, DanglingReferenceError, count_before,
                                      day_numbers, lookup, month_numbers, positions)
@@ -52,6 +53,7 @@ __all__ = [
     "FEATURE_GROUPS",
     "GROUPS",
     "INPUT_TABLES",
+    "OPTIONAL_TABLES",
     "PROTECTED_COLUMNS",
     "SECTION",
     "SIZE_BANDS",
@@ -73,7 +75,8 @@ FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
     "contracting": ("has_quality_certificate", "vog_coverage", "bank_guarantee", "staff_trained_share",
                     "days_registered", "legal_form", "n_staff"),
     "billing": ("has_billing_history", "clients_billed_prev_quarter", "billing_ratio", "hours_per_client_month",
-                "hours_vs_norm", "client_growth", "clients_per_address", "max_clients_one_address"),
+                "hours_vs_norm", "client_growth", "clients_per_address", "max_clients_one_address",
+                "absence_client_months", "absence_billing_share"),
     "location": ("location_fire_safety_findings", "location_room_rental_permit", "location_persons_per_10m2"),
     "network": ("director_failed_before", "director_other_providers", "address_failed_before",
                 "client_applications", "intermediary_client_share", "n_intermediaries", "clients_from_failed_share"),
@@ -83,6 +86,9 @@ GROUPS: tuple[str, ...] = tuple(FEATURE_GROUPS)
 #: Every table the function reads; ``protected_persons`` feeds only ``ProviderFeatureSet.protected``.
 INPUT_TABLES: tuple[str, ...] = ("providers", "declarations", "applications", "addresses", "investigations",
                                  "protected_persons")
+#: Tables read when given: without ``absences`` (a municipality without the source, or a caller that does not
+#: pass it) every provider-quarter has no client-month with an absence, exactly as with an empty table.
+OPTIONAL_TABLES: tuple[str, ...] = ("absences",)
 #: Columns each input table must have.
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "providers": ("provider_id", "kvk_registration_date", "end_date", "end_reason", "legal_form", "n_staff",
@@ -95,9 +101,15 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
                   "fire_safety_findings"),
     "investigations": ("investigation_id", "subject_type", "provider_id", "start_date", "route", "outcome"),
     "protected_persons": ("person_id", "age", "gender", "migration_background"),
+    "absences": ("person_id", "start_date", "end_date"),
 }
 #: Billing window: declarations of the months in the last this-many quarters before ``as_of``.
 WINDOW_QUARTERS = 4
+#: A client-month counts for ``absence_billing_share`` from this many absent days on.
+ABSENCE_MIN_DAYS = 7
+#: Hours billed beyond ``(1 + ABSENCE_TOLERANCE) x plausible + ABSENCE_ROUNDING`` exceed the days present.
+ABSENCE_TOLERANCE = 0.10
+ABSENCE_ROUNDING = 0.1
 #: Size bands of ``n_staff`` (audit): lower bounds and names.
 SIZE_BANDS: tuple[tuple[int, str], ...] = ((1, "1"), (2, "2-4"), (5, "5-19"), (20, "20+"))
 #: Registration-age bands at ``as_of`` (audit): lower bounds in days and names.
@@ -234,6 +246,9 @@ def build_provider_features(tables: Mapping[str, pd.DataFrame], params: Provider
         than ``protected_persons`` holds a protected column.
     """
     check_provider_inputs(tables)
+    if "absences" not in tables and "billing" in params.groups:
+        log.warning("no table 'absences' given: absence_client_months is 0 and absence_billing_share empty for "
+                    "every provider-quarter, as for a municipality without the source")
     try:
         refs = _References.resolve(tables)
     except DanglingReferenceError as exc:
@@ -290,16 +305,25 @@ def check_provider_inputs(tables: Mapping[str, pd.DataFrame]) -> None:
             if column not in tables[table].columns:
                 raise FeatureError(MISSING_COLUMN.format(table=table, column=column,
                                                          needed=", ".join(REQUIRED_COLUMNS[table])))
+    optional = [table for table in OPTIONAL_TABLES if table in tables]
+    for table in optional:
+        for column in REQUIRED_COLUMNS[table]:
+            if column not in tables[table].columns:
+                raise FeatureError(MISSING_COLUMN.format(table=table, column=column,
+                                                         needed=", ".join(REQUIRED_COLUMNS[table])))
     hidden = {c for columns in protected_columns().values() for c in columns}
-    for table in INPUT_TABLES[:-1]:
+    for table in [*INPUT_TABLES[:-1], *optional]:
         for column in tables[table].columns:
             if column in hidden:
                 raise FeatureError(PROTECTED_INPUT.format(table=table, column=column))
     for table, column in (("providers", "provider_id"), ("applications", "application_id"),
                           ("addresses", "address_id"), ("protected_persons", "person_id")):
         check_unique(tables[table], table, column)
-    for table, column in (("providers", "kvk_registration_date"), ("applications", "application_date"),
-                          ("declarations", "month"), ("investigations", "start_date")):
+    dated = [("providers", "kvk_registration_date"), ("applications", "application_date"),
+             ("declarations", "month"), ("investigations", "start_date")]
+    if "absences" in tables:
+        dated += [("absences", "start_date"), ("absences", "end_date")]
+    for table, column in dated:
         empty = tables[table][column].isna().to_numpy()
         if empty.any():
             raise FeatureError(EMPTY_DATE.format(table=table, column=column, count=int(empty.sum()),
@@ -317,6 +341,7 @@ class _References:
     declarations: pd.DataFrame
     investigations: pd.DataFrame
     protected_persons: pd.DataFrame
+    absences: pd.DataFrame | None    # None when not given
     provider_location: np.ndarray    # providers -> addresses
     app_provider: np.ndarray         # applications -> providers
     decl_provider: np.ndarray        # declarations -> providers
@@ -333,7 +358,7 @@ class _References:
         pid = providers["provider_id"]
         return cls(
             providers=providers, applications=apps, addresses=addresses, declarations=decl, investigations=inv,
-            protected_persons=tables["protected_persons"],
+            protected_persons=tables["protected_persons"], absences=tables.get("absences"),
             provider_location=positions(addresses["address_id"], providers["location_address_id"], "providers",
                                         "location_address_id", "addresses.address_id"),
             app_provider=positions(pid, apps["provider_id"], "applications", "provider_id", "providers.provider_id"),
@@ -431,12 +456,14 @@ def _billing(refs: _References, grid: _Grid) -> pd.DataFrame:
     order = np.lexsort((hours, month, a, refs.decl_provider))
     provider, a, hours, month = refs.decl_provider[order], a[order], hours[order], month[order]
     authorised = apps["authorised_hours_month"].fillna(0.0).to_numpy(dtype=np.float64)[a]
-    person = pd.factorize(apps["person_id"], use_na_sentinel=False)[0].astype(np.int64)[a]
+    person_codes = pd.factorize(apps["person_id"], use_na_sentinel=False)[0].astype(np.int64)
+    person = person_codes[a]
     address = pd.factorize(apps["address_id"], use_na_sentinel=False)[0].astype(np.int64)[a]
     scheme_codes, schemes = pd.factorize(apps["scheme"], use_na_sentinel=False)
     scheme = scheme_codes.astype(np.int64)[a]
     src, quarter, lag = _windows(month // 3 + 1 - grid.first_quarter, n_q)
     cell = provider[src] * n_q + quarter
+    src_all, cell_all = src, cell
     h, auth = hours[src], authorised[src]
     # the municipality's norm per care type and quarter: mean hours per client-month over all providers
     scheme_cell = scheme[src] * n_q + quarter
@@ -460,6 +487,10 @@ def _billing(refs: _References, grid: _Grid) -> pd.DataFrame:
     n_addresses, crowded = _clients_at_addresses(cell, address, person, n_cells)
     growth = np.where(before > 0, np.minimum(recent / np.maximum(before, 1), GROWTH_CAP),
                       np.where(recent > 0, GROWTH_CAP, 1.0))
+    away, over = _absence_months(refs, person_codes[a], month, hours, authorised)
+    absence_months = np.bincount(cell_all, weights=away[src_all], minlength=n_cells)
+    absence_over = np.bincount(cell_all, weights=over[src_all], minlength=n_cells)
+    absence_share = np.divide(absence_over, absence_months, out=np.full(n_cells, np.nan), where=absence_months > 0)
     r = grid.row_cell
     return pd.DataFrame({
         "has_billing_history": client_months[r] > 0,
@@ -470,7 +501,32 @@ def _billing(refs: _References, grid: _Grid) -> pd.DataFrame:
         "client_growth": growth[r].astype(np.float64),
         "clients_per_address": _ratio(clients, n_addresses)[r],
         "max_clients_one_address": crowded[r].astype(np.int64),
+        "absence_client_months": absence_months[r].astype(np.int64),
+        "absence_billing_share": absence_share[r],
     })
+
+
+def _absence_months(refs: _References, person: np.ndarray, month: np.ndarray, hours: np.ndarray,
+                    authorised: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per declaration: the client was away at least ``ABSENCE_MIN_DAYS`` days of the month, and of those the
+    hours billed exceed what the days present make plausible (authorised x present / days in the month).
+
+    Only days of the declaration's own month count, and that month lies before ``as_of``, so an absence
+    that starts on or after ``as_of`` never counts and one that runs past it counts only its earlier days.
+    """
+    absences = refs.absences
+    if absences is None or len(absences) == 0 or len(person) == 0:
+        return np.zeros(len(person), dtype=bool), np.zeros(len(person), dtype=bool)
+    clients = pd.factorize(refs.applications["person_id"], use_na_sentinel=False)[1]
+    code = lookup(pd.Series(clients, dtype="str"), absences["person_id"].astype("str"))
+    known = code >= 0
+    by_month = absent_days_by_month(code[known], day_numbers(absences["start_date"])[known],
+                                    day_numbers(absences["end_date"])[known])
+    absent = absent_days_of(person, month, by_month)
+    n_days = days_in_month(month)
+    plausible = authorised * (n_days - np.minimum(absent, n_days)) / n_days
+    away = absent >= ABSENCE_MIN_DAYS
+    return away, away & (hours > (1.0 + ABSENCE_TOLERANCE) * plausible + ABSENCE_ROUNDING)
 
 
 def _windows(first: np.ndarray, n_quarters: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -75,7 +75,8 @@ BATCH_TABLE = Table("applications", "New applications, not yet decided (the work
                     tuple(c for c in CONTRACT["applications"].columns if c.name not in UNDECIDED))
 SECTION = {"applications": "worklist", "providers": "provider_worklist"}
 FEATURE_SECTION = {"applications": "features", "providers": "provider_features"}
-HISTORY_TABLES = ("persons", "households", "addresses", "providers", "applications", "declarations", "investigations")
+HISTORY_TABLES = ("persons", "households", "addresses", "providers", "applications", "declarations", "investigations",
+                  "absences")
 BANDS = ("low", "elevated", "high", "very_high")
 OUTCOMES = ("nothing", "error_corrected", "help_offered", "fraud")
 

@@ -319,7 +319,9 @@ def _read_csv(path: Path, table: Table) -> ReadResult:
     separator, header = _choose_separator(header_line, table, file)
     positions, warnings, unnamed = _plan_columns(header, table, file)
     if end < 0 or _NON_SPACE.search(data, end + 1) is None:
-        raise IngestError(HEADER_ONLY.format(file=file, table=table.name))
+        if not table.may_be_empty:
+            raise IngestError(HEADER_ONLY.format(file=file, table=table.name))
+        data = (data if end < 0 else data[:end]) + b"\n"        # the header alone: a valid table of zero rows
 
     extras = _extra_positions(header, table)
     wanted = sorted(set(positions.values()) | set(unnamed) | set(extras))
@@ -500,7 +502,7 @@ def _read_parquet(path: Path, table: Table, head: bytes) -> ReadResult:
         data = parquet.read(columns=list(stored.values()))
     except (pa.ArrowException, OSError) as exc:
         raise IngestError(UNREADABLE_PARQUET.format(file=file, table=table.name, reason=_one_line(exc))) from None
-    if data.num_rows == 0:
+    if data.num_rows == 0 and not table.may_be_empty:
         raise IngestError(HEADER_ONLY.format(file=file, table=table.name))
     values = {name: _clean_typed(data.column(stored[name])) for name in table.names}
     extras = [header[p] for p in _extra_positions(header, table)]

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from risico.synth._common import assign_routes, day_number, make_ids, to_datetime
+from risico.synth.absences import Absences
 from risico.synth.applications import ApplicationDraw
 from risico.synth.params import GenerateParams, add_years
 from risico.synth.providers import SMALL_PROVIDER_STAFF, ProviderWorld
@@ -112,10 +113,14 @@ def investigate_providers(rng: np.random.Generator, params: GenerateParams, prov
 
 
 def declarations(rng: np.random.Generator, params: GenerateParams, apps: ApplicationDraw, decision_day: np.ndarray,
-                 awarded: np.ndarray, prov: ProviderWorld) -> pd.DataFrame:
+                 awarded: np.ndarray, prov: ProviderWorld, absences: Absences | None = None,
+                 person_ids: pd.Series | None = None) -> pd.DataFrame:
     """Monthly billing per client for awarded care applications with a provider.
 
-    Violating providers inflate the billed hours in most months.
+    Violating providers inflate the billed hours in most months. With ``absences`` (and the
+    persons' ``person_ids`` its positions refer to), a month in which the client was away is
+    billed as :meth:`Absences.billed_share` says; its random draws come from the absences'
+    own generator, so every draw from ``rng`` stays the same.
     """
     t = apps.table
     provider_ids = t["provider_id"]
@@ -132,6 +137,9 @@ def declarations(rng: np.random.Generator, params: GenerateParams, apps: Applica
     position = pd.Index(prov.providers["provider_id"]).get_indexer(provider_ids.to_numpy()[row_app])
     inflating = prov.violating[position] & (rng.random(row_app.size) < 0.7)
     factor = np.where(inflating, rng.uniform(1.15, 1.8, row_app.size), rng.uniform(0.85, 1.0, row_app.size))
+    if absences is not None:
+        person = pd.Index(person_ids).get_indexer(t["person_id"].to_numpy()[row_app])
+        factor = factor * absences.billed_share(person, month.astype(np.int64), prov.violating[position])
     hours = np.round(t["authorised_hours_month"].to_numpy()[row_app] * factor, 1)
     rate = t["amount_monthly"].to_numpy()[row_app] / np.maximum(t["authorised_hours_month"].to_numpy()[row_app], 0.1)
     return pd.DataFrame({

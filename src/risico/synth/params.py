@@ -88,6 +88,17 @@ class ProviderParams:
 
 
 @dataclasses.dataclass(frozen=True)
+class AbsenceParams:
+    hospital_rate: float
+    hospital_mean_days: float
+    abroad_rate: float
+    abroad_mean_days: float
+    abroad_ratio_non_western: float
+    honest_error_rate: float
+    violating_share: float
+
+
+@dataclasses.dataclass(frozen=True)
 class GenerateParams:
     """Everything the generator needs; see ``docs/synthetic-world.md``."""
 
@@ -103,6 +114,7 @@ class GenerateParams:
     investigation: InvestigationParams
     detection: DetectionParams
     providers: ProviderParams
+    absences: AbsenceParams
 
     @property
     def end_date(self) -> dt.date:
@@ -113,8 +125,9 @@ class GenerateParams:
         """The parameters as the generator applies them.
 
         With ``fair_world`` the biasing mechanisms are switched off: no
-        selection bias by group or district, equal detection, no proxies and no
-        bias against small providers.
+        selection bias by group or district, equal detection, no proxies, no
+        bias against small providers, and stays abroad as frequent for every
+        migration background.
         """
         if not self.fair_world:
             return self
@@ -126,6 +139,7 @@ class GenerateParams:
                 caseworker_ratio_targeted_district=1.0),
             detection=dataclasses.replace(self.detection, ratio_non_western=1.0),
             providers=dataclasses.replace(self.providers, small_provider_ratio=1.0),
+            absences=dataclasses.replace(self.absences, abroad_ratio_non_western=1.0),
         )
 
 
@@ -159,6 +173,7 @@ def parse_generate_params(values: Mapping[str, Any]) -> GenerateParams:
         investigation=_investigation(r.sub("investigation")),
         detection=_detection(r.sub("detection")),
         providers=_providers(r.sub("providers")),
+        absences=_absences(r.sub("absences")),
     )
     r.finish()
     return params
@@ -236,6 +251,20 @@ def _providers(r: SectionReader) -> ProviderParams:
         base_rate=r.float("base_rate", 0.0, 0.9, exclusive_minimum=True),
         investigation_rate=r.share("investigation_rate"),
         small_provider_ratio=r.float("small_provider_ratio", 0.0, 20.0, exclusive_minimum=True),
+    )
+    r.finish()
+    return p
+
+
+def _absences(r: SectionReader) -> AbsenceParams:
+    p = AbsenceParams(
+        hospital_rate=r.float("hospital_rate", 0.0, 10.0),
+        hospital_mean_days=r.float("hospital_mean_days", 1.0, 365.0),
+        abroad_rate=r.float("abroad_rate", 0.0, 10.0),
+        abroad_mean_days=r.float("abroad_mean_days", 1.0, 365.0),
+        abroad_ratio_non_western=r.float("abroad_ratio_non_western", 0.0, 20.0, exclusive_minimum=True),
+        honest_error_rate=r.share("honest_error_rate"),
+        violating_share=r.share("violating_share"),
     )
     r.finish()
     return p

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from risico.synth._common import day_number, to_datetime
+from risico.synth.absences import draw_absences
 from risico.synth.applications import generate_applications
 from risico.synth.investigations import declarations, investigate_applications, investigate_providers
 from risico.synth.params import GenerateParams
@@ -17,7 +18,8 @@ from risico.synth.providers import generate_providers
 
 __all__ = ["World", "generate_world", "RAW_TABLES", "TRUTH_TABLES", "batch_month"]
 
-RAW_TABLES = ("persons", "households", "addresses", "providers", "applications", "declarations", "investigations")
+RAW_TABLES = ("persons", "households", "addresses", "providers", "applications", "declarations", "investigations",
+              "absences")
 TRUTH_TABLES = ("applications_truth", "providers_truth", "intermediaries_truth", "batch_truth")
 #: A batch holds new applications: not yet decided, so without ``decision_date`` and ``awarded``.
 UNDECIDED = ("decision_date", "awarded")
@@ -50,15 +52,20 @@ def generate_world(params: GenerateParams) -> World:
 
     Each part draws from its own child of ``SeedSequence(params.seed)``, so
     changing, say, the provider parameters leaves the population unchanged.
+    The absences (child 7, added last) change only ``absences`` and the
+    hours of declarations for months in which a client was away.
     """
-    seeds = np.random.SeedSequence(params.seed).spawn(7)
-    rng_pop, rng_prov, rng_app, rng_inv, rng_pinv, rng_decl, rng_batch = (np.random.default_rng(s) for s in seeds)
+    seeds = np.random.SeedSequence(params.seed).spawn(8)
+    rng_pop, rng_prov, rng_app, rng_inv, rng_pinv, rng_decl, rng_batch, rng_abs = (np.random.default_rng(s)
+                                                                                   for s in seeds)
     pop = generate_population(rng_pop, params)
     prov = generate_providers(rng_prov, params, pop.addresses)
     apps = generate_applications(rng_app, params, pop, prov)
     inv_apps, decision_day, awarded, inv_probability = investigate_applications(rng_inv, params, apps)
     inv_prov = investigate_providers(rng_pinv, params, prov)
-    decl = declarations(rng_decl, params, apps, decision_day, awarded, prov)
+    person_ids = pop.persons["person_id"]
+    absences = draw_absences(rng_abs, params, apps, awarded, person_ids)
+    decl = declarations(rng_decl, params, apps, decision_day, awarded, prov, absences, person_ids)
     applications = _finish_applications(apps.table, decision_day, awarded)
     investigations = pd.concat([inv_apps, inv_prov], ignore_index=True)
     investigations = investigations.sort_values(["start_date", "subject_type"], kind="stable", ignore_index=True)
@@ -75,6 +82,7 @@ def generate_world(params: GenerateParams) -> World:
         "applications": applications,
         "declarations": decl,
         "investigations": investigations,
+        "absences": absences.table,
     }
     first, end = batch_month(params)
     batch = generate_applications(rng_batch, params, pop, prov, window=(day_number(first), day_number(end)),
