@@ -4,13 +4,14 @@ committee's decision, both files or neither, Dutch and English."""
 import argparse
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 import yaml
 
 from risico.errors import RisicoError
 from risico.governance import register
-from risico.governance.decisions import artifact_hashes, make_decision, write_decision
+from risico.governance.decisions import artifact_hashes, default_path, make_decision, write_decision
 from risico.governance.register import FIELDS, PLACEHOLDER, UNKNOWN_FIELDS, build_register, read_inputs
 from tests.conftest import repo_params, set_key
 
@@ -51,7 +52,7 @@ def args(root, **changes):
     values = {"params": root / "params.yaml", "model_card": root / "reports" / "model" / "model_card.md",
               "audit": root / "reports" / "audit" / "audit.json", "metrics": root / "metrics" / "model.json",
               "decisions": root / "governance" / "decisions", "out": root / "reports" / "register",
-              "source_url": None}
+              "source_url": None, "target": "applications"}
     return argparse.Namespace(**{**values, **changes})
 
 
@@ -60,15 +61,15 @@ def inputs(root):
     return read_inputs(a.params, a.model_card, a.audit, a.metrics, a.decisions)
 
 
-def decide(root, decision="approve", valid_until=None, audit_hash=None, demo=False):
+def decide(root, decision="approve", valid_until=None, audit_hash=None, demo=False, target="applications"):
     hashes = {"model": "1" * 64, "training_data": "2" * 64,
-              **artifact_hashes({"audit": root / "reports" / "audit" / "audit.json", "params": root / "params.yaml"})}
+              **artifact_hashes({"audit": root / default_path(target, "audit"), "params": root / "params.yaml"})}
     if audit_hash:
         hashes["audit"] = audit_hash
     record = make_decision(decision=decision, committee="Ethische commissie Testgemeente", date=dt.date(2026, 11, 29),
                            conditions="Alleen met 10% aselecte steekproef.", valid_until=valid_until, hashes=hashes,
-                           verdict="committee_decision", dilemmas=[], supersedes=None, demo=demo)
-    write_decision(record, root / "governance" / "decisions")
+                           verdict="committee_decision", dilemmas=[], supersedes=None, demo=demo, target=target)
+    write_decision(record, root / default_path(target, "decisions"))
     return record
 
 
@@ -230,3 +231,260 @@ def test_register_command_through_the_cli_exits_2_on_error(project, capsys, monk
     assert code == 2
     assert capsys.readouterr().err == (f"risico register: error: The model metrics file {a.metrics} does not exist. "
                                        "Make it with `dvc repro`, or pass its path with --metrics.\n")
+
+
+# -- care providers (--target providers) -------------------------------------------------------------------
+
+PROVIDER_CARD = """# Modelkaart: risicomodel voor zorgaanbieders
+
+## Beoogd gebruik
+
+Het model rangschikt zorgaanbieders per kwartaal.
+Een selectie is nooit een bewijs.
+
+## Gegevens
+
+Een rij is een zorgaanbieder in een kwartaal.
+"""
+PROVIDER_AUDIT = {"verdict": "committee_decision", "dilemmas": [
+    {"id": "disparity", "title": "Ongelijke onterechte selectie", "text": "..."},
+    {"id": "market_access", "title": "Markttoegang van nieuwkomers tegenover bescherming van cliënten", "text": "..."}]}
+PROVIDER_METRICS = {"selected": "ebm", "test_roc_auc_observed": 0.964286, "test_precision_at_capacity_observed": 0.666667,
+                    "test_roc_auc_truth": 0.960134, "test_precision_at_capacity_truth": 0.9,
+                    "vs_oracle_roc_auc_ratio": 1.2274, "vs_oracle_precision_at_capacity_ratio": 1.2857,
+                    "detail": {"families": {"ebm": {"observed": {"n": 39, "selected_labelled": 3}}}}}
+#: Words of the applications' entry that must not slip into the providers' (the deliberate mention of the
+#: applications table in 'gegevens' is taken out first).
+NOT_ABOUT_PROVIDERS = {"nl": ("aanvra", "huishoud", "per maand"), "en": ("applica", "household", "a month")}
+
+
+@pytest.fixture()
+def providers(project, monkeypatch):
+    """The applications' project plus the providers' card, audit and metrics at their default paths; cwd is its root."""
+    (project / "reports" / "provider_model").mkdir(parents=True)
+    (project / "reports" / "provider_audit").mkdir(parents=True)
+    (project / "reports" / "provider_model" / "model_card.md").write_text(PROVIDER_CARD, encoding="utf-8")
+    (project / "reports" / "provider_audit" / "audit.json").write_text(json.dumps(PROVIDER_AUDIT), encoding="utf-8")
+    (project / "metrics" / "provider_model.json").write_text(json.dumps(PROVIDER_METRICS), encoding="utf-8")
+    monkeypatch.chdir(project)
+    return project
+
+
+def provider_args(**changes):
+    """The command's arguments with every path left to the providers' defaults (relative to the cwd)."""
+    values = {"params": Path("params.yaml"), "model_card": None, "audit": None, "metrics": None, "decisions": None,
+              "out": None, "source_url": None, "target": "providers"}
+    return argparse.Namespace(**{**values, **changes})
+
+
+def provider_entry(language="nl"):
+    if language != "nl":
+        set_language(Path("."), language)
+    a = provider_args()
+    register.fill_default_paths(a, "providers", register.TARGET_INPUTS)
+    return build_register(read_inputs(a.params, a.model_card, a.audit, a.metrics, a.decisions, target="providers"),
+                          today=TODAY)
+
+
+def test_the_provider_entry_has_every_field_and_goes_beside_the_applications_entry(providers, capsys):
+    register.run(args(providers))
+    register.run(provider_args())
+    out = providers / "reports" / "provider_register"
+    assert capsys.readouterr().out.endswith(f"Wrote {Path('reports/provider_register/algorithm_register.json')} and "
+                                            f"{Path('reports/provider_register/algorithm_register.md')} "
+                                            "(status: in ontwikkeling)\n")
+    entry = json.loads((out / "algorithm_register.json").read_text(encoding="utf-8"))
+    assert set(entry) == set(FIELDS)
+    assert all(isinstance(value, str) and value.strip() for value in entry.values())
+    markdown = (out / "algorithm_register.md").read_text(encoding="utf-8")
+    assert markdown.startswith("# Algoritmeregister: Risicomodel voor toezicht op zorgaanbieders (Wmo en jeugdhulp)")
+    assert markdown.count("\n## ") == len(FIELDS)
+    applications = json.loads((providers / "reports" / "register" / "algorithm_register.json").read_text("utf-8"))
+    assert applications["naam"].startswith("Risicomodel voor toezicht aan de voorkant")  # not overwritten
+
+
+def test_what_the_provider_entry_says_comes_from_the_provider_inputs(providers):
+    entry = provider_entry()
+    assert entry["naam"] == "Risicomodel voor toezicht op zorgaanbieders (Wmo en jeugdhulp)"
+    short = entry["korte_omschrijving"]
+    assert "(10 aanbieders per kwartaal)" in short and "(20%) wordt door loting gekozen" in short
+    assert "contractmanagers en toezichthouders" in short and "een selectie is nooit een bewijs" in short
+    impact = entry["doel_en_impact"]
+    assert impact.startswith("Het model rangschikt zorgaanbieders per kwartaal. Een selectie is nooit een bewijs.")
+    assert "nieuwe en kleine aanbieders buiten de markt houden" in impact and "kwetsbare cliënten" in impact
+    considerations = entry["afwegingen"]
+    assert "- Ongelijke onterechte selectie\n- Markttoegang van nieuwkomers tegenover bescherming van cliënten" in \
+        considerations
+    assert ("kwartalen vanaf 2024-01-01) had het model bij een capaciteit van 10 aanbieders per kwartaal een ROC AUC "
+            "van 0.96") in considerations
+    assert "67% een bevinding" in considerations and "39 onderzochte aanbieder-kwartalen" in considerations
+    assert "123% van de ROC AUC en 129% van de precisie van het orakel" in considerations
+    assert "werklijst van 10 aanbieders" in entry["menselijke_tussenkomst"]
+
+
+def test_the_provider_risk_management_names_the_provider_audit_groups(providers):
+    risk = provider_entry()["risicobeheer"]
+    assert ("per groep van aanbieders (aantal medewerkers, inschrijfduur bij de KvK, rechtsvorm, wijk van de "
+            "zorglocatie, aandeel cliënten met een niet-westerse migratieachtergrond, en combinaties van tot 2 "
+            "kenmerken)") in risk
+    assert "band 0.8-1.25" in risk and "minder dan 10 verschillende aanbieders" in risk
+    assert "hoeveel aanbieders" in risk
+
+
+def test_the_provider_data_field_names_tables_groups_and_what_the_model_sees(providers):
+    from risico.features.providers import FEATURE_GROUPS as PROVIDER_GROUPS
+
+    data = provider_entry()["gegevens"]
+    assert ("5 tabellen uit de administratie van de gemeente: zorgaanbieders, declaraties van zorgaanbieders, "
+            "aanvragen van cliënten die de aanbieder noemen, adressen (BAG/BRP), eerdere onderzoeken naar "
+            "aanbieders.") in data
+    assert f"Kenmerkgroepen ({sum(map(len, PROVIDER_GROUPS.values()))} kenmerken in totaal)" in data
+    assert f"- het netwerk: bestuurder, adres, bemiddelaars en cliënten: {len(PROVIDER_GROUPS['network'])} kenmerken" \
+        in data
+    assert ("Wel invoer van het model: aantal medewerkers, inschrijfduur bij de KvK, rechtsvorm (de kenmerken "
+            "n_staff, days_registered, legal_form).") in data
+    assert ("Geen invoer van het model: wijk van de zorglocatie, aandeel cliënten met een niet-westerse "
+            "migratieachtergrond.") in data
+    assert "de werklijst leest ze niet" in data and "synthetische gemeente" in data
+
+
+def test_the_provider_technical_operation_says_the_split_does_not_group_by_provider(providers):
+    tech = provider_entry()["technische_werking"]
+    assert "getraind op kwartalen van vóór 2023-07-01" in tech
+    assert "Dezelfde aanbieders zitten in alle drie de delen" in tech and "niet nieuwe toetreders" in tech
+    assert "alle eerder onderzochte aanbieder-kwartalen" in tech
+    assert tech.endswith("Werklijst: per kwartaal de 10 aanbieders met de hoogste kans. Aselect deel van de "
+                         "werklijst: 20%.")
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_no_provider_field_speaks_of_applications_by_accident(providers, language):
+    entry = provider_entry(language)
+    table = register.t("table.applications.providers", language)
+    assert table in entry["gegevens"]
+    for name, value in entry.items():
+        for word in NOT_ABOUT_PROVIDERS[language]:
+            assert word not in value.replace(table, "").lower(), (name, word)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_provider_fields_the_software_cannot_know_carry_exactly_the_placeholder(providers, language):
+    entry = provider_entry(language)
+    for name in (*UNKNOWN_FIELDS, "broncode"):
+        assert entry[name] == PLACEHOLDER[language]
+
+
+def test_the_provider_entry_in_english(providers):
+    set_language(providers, "en")
+    register.run(provider_args())
+    out = providers / "reports" / "provider_register"
+    entry = json.loads((out / "algorithm_register.json").read_text(encoding="utf-8"))
+    assert entry["naam"] == "Risk model for the supervision of care providers (social support and youth care)"
+    assert entry["status"] == "in development"
+    assert "(10 providers a quarter)" in entry["korte_omschrijving"]
+    assert "The same providers are in all three parts" in entry["technische_werking"]
+    assert "Not inputs of the model: district of the care location" in entry["gegevens"]
+    markdown = (out / "algorithm_register.md").read_text(encoding="utf-8")
+    assert markdown.startswith("# Algorithm register: Risk model for the supervision of care providers")
+    assert "## Human intervention" in markdown and "## Legal basis" in markdown
+
+
+def test_a_demo_approval_of_the_providers_gives_the_demo_status_only_to_the_provider_entry(providers, capsys):
+    import risico.cli
+
+    (providers / "provider_models").mkdir()
+    (providers / "provider_models" / "ebm.pkl").write_bytes(b"model")
+    (providers / "data" / "interim").mkdir(parents=True)
+    (providers / "data" / "interim" / "providers.parquet").write_bytes(b"table")
+    assert risico.cli.main(["approve", "--target", "providers", "--demo"]) == 0
+    record = json.loads(next((providers / "governance" / "decisions" / "providers").glob("D-*.json")).read_text())
+    entry = provider_entry()
+    assert entry["status"] == "demonstratie op synthetische gegevens (niet in gebruik)"
+    assert f"(besluit {record['record_id']})" in entry["besluit"]
+    assert build_register(inputs(providers), today=TODAY)["status"] == "in ontwikkeling"
+
+
+def test_an_applications_decision_does_not_approve_the_provider_entry(providers):
+    decide(providers)
+    assert build_register(inputs(providers), today=TODAY)["status"] == "in gebruik"
+    entry = provider_entry()
+    assert entry["status"] == "in ontwikkeling"
+    assert entry["besluit"].startswith("Er is nog geen besluit van de ethische commissie.")
+
+
+@pytest.mark.parametrize(("kind", "status", "start"), [
+    ("approve", "in gebruik", "Goedgekeurd door Ethische commissie Testgemeente op 2026-11-29"),
+    ("reject", "in ontwikkeling", "Afgewezen door Ethische commissie Testgemeente op 2026-11-29"),
+    ("other_audit", "in ontwikkeling", "Besluit D-20261129-"),
+])
+def test_the_provider_status_follows_the_newest_provider_decision(providers, kind, status, start):
+    decide(providers, decision="reject" if kind == "reject" else "approve", target="providers",
+           audit_hash="9" * 64 if kind == "other_audit" else None)
+    entry = provider_entry()
+    assert entry["status"] == status and entry["besluit"].startswith(start)
+    if kind == "approve":
+        assert "Voorwaarden van de commissie: Alleen met 10% aselecte steekproef." in entry["risicobeheer"]
+
+
+@pytest.mark.parametrize(("path", "what", "option"), [
+    ("reports/provider_model/model_card.md", "model card", "--model-card"),
+    ("reports/provider_audit/audit.json", "audit", "--audit"),
+    ("metrics/provider_model.json", "model metrics file", "--metrics"),
+])
+def test_a_missing_provider_input_stops_with_one_line_naming_its_path_and_option(providers, capsys, path, what,
+                                                                                  option):
+    import risico.cli
+
+    (providers / path).unlink()
+    with pytest.raises(RisicoError) as caught:
+        register.run(provider_args())
+    message = f"The {what} {Path(path)} does not exist. Make it with `dvc repro`, or pass its path with {option}."
+    assert str(caught.value) == message
+    assert risico.cli.main(["register", "--target", "providers"]) == 2
+    assert capsys.readouterr().err == f"risico register: error: {message}\n"
+    assert not (providers / "reports" / "provider_register").exists()
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda root: (root / "metrics" / "provider_model.json").write_text(json.dumps({**PROVIDER_METRICS,
+                                                                                    "selected": "hgb"})),
+     "The model metrics file metrics/provider_model.json is for model 'hgb', but train.model in params.yaml is "
+     "'ebm'. Make it again with `dvc repro`."),
+    (lambda root: (root / "reports" / "provider_audit" / "audit.json").write_text(json.dumps({"verdict": "x"})),
+     "The audit reports/provider_audit/audit.json has no 'dilemmas'. Make it again with `dvc repro`."),
+    (lambda root: (root / "params.yaml").write_text(yaml.safe_dump(set_key(repo_params(), "provider_audit.attributes",
+                                                                           ["size_band", "religion"]))),
+     "The 'attributes' parameter of provider_audit must be "),
+])
+def test_bad_provider_inputs_stop_with_one_line_and_write_nothing(providers, change, message):
+    change(providers)
+    with pytest.raises(RisicoError) as caught:
+        register.run(provider_args())
+    assert str(caught.value).startswith(message) and "\n" not in str(caught.value)
+    assert not (providers / "reports" / "provider_register").exists()
+
+
+def test_the_provider_entry_from_a_real_pipeline_run(pipeline_project, tmp_path, monkeypatch):
+    """On the outputs of provider-train, provider-evaluate and provider-audit: approve --demo, then register."""
+    import shutil
+
+    import risico.cli
+
+    for part in ("provider_models", "data/interim", "reports/provider_model", "reports/provider_audit"):
+        shutil.copytree(pipeline_project / part, tmp_path / part)
+    (tmp_path / "metrics").mkdir()
+    shutil.copy(pipeline_project / "metrics" / "provider_model.json", tmp_path / "metrics" / "provider_model.json")
+    shutil.copy(pipeline_project / "params.yaml", tmp_path / "params.yaml")
+    monkeypatch.chdir(tmp_path)
+    assert risico.cli.main(["approve", "--target", "providers", "--demo"]) == 0
+    assert risico.cli.main(["register", "--target", "providers"]) == 0
+    entry = json.loads((tmp_path / "reports" / "provider_register" / "algorithm_register.json").read_text("utf-8"))
+    assert entry["status"] == "demonstratie op synthetische gegevens (niet in gebruik)"
+    metrics = json.loads((tmp_path / "metrics" / "provider_model.json").read_text(encoding="utf-8"))
+    assert f"ROC AUC van {metrics['test_roc_auc_observed']:.2f}" in entry["afwegingen"]
+    audit = json.loads((tmp_path / "reports" / "provider_audit" / "audit.json").read_text(encoding="utf-8"))
+    assert all(f"- {d['title']}" in entry["afwegingen"] for d in audit["dilemmas"])
+    assert entry["doel_en_impact"].startswith("Het model rangschikt zorgaanbieders per kwartaal")
+    table = register.t("table.applications.providers", "nl")
+    assert not any(word in value.replace(table, "").lower() for value in entry.values()
+                   for word in NOT_ABOUT_PROVIDERS["nl"])

@@ -84,12 +84,16 @@ def artifact_hashes(paths: Mapping[str, Path]) -> dict[str, str]:
 
 
 TARGETS = ("applications", "providers")
-#: Where each target's bound artifacts and decisions live by default (as dvc.yaml writes them).
+#: Where each target's bound artifacts and decisions live by default (as dvc.yaml writes them), and the
+#: model card and metrics the register reads.
 DEFAULT_PATHS: dict[str, dict[str, Path]] = {
     "applications": {"models": Path("models"), "audit": Path("reports/audit/audit.json"),
-                     "training_data": Path("data/interim"), "decisions": Path("governance/decisions")},
+                     "training_data": Path("data/interim"), "decisions": Path("governance/decisions"),
+                     "model_card": Path("reports/model/model_card.md"), "metrics": Path("metrics/model.json")},
     "providers": {"models": Path("provider_models"), "audit": Path("reports/provider_audit/audit.json"),
-                  "training_data": Path("data/interim"), "decisions": Path("governance/decisions/providers")},
+                  "training_data": Path("data/interim"), "decisions": Path("governance/decisions/providers"),
+                  "model_card": Path("reports/provider_model/model_card.md"),
+                  "metrics": Path("metrics/provider_model.json")},
 }
 
 
@@ -101,13 +105,15 @@ def default_model_path(params: Path, target: str = "applications") -> Path:
 
 
 def default_path(target: str, name: str) -> Path:
-    """The default path of ``audit``, ``training_data`` or ``decisions`` for ``target``."""
+    """The default path of ``audit``, ``training_data``, ``decisions``, ``model_card`` or ``metrics``."""
     return DEFAULT_PATHS[target][name]
 
 
-def fill_default_paths(args: Any, target: str) -> None:
-    """Set ``args.audit``, ``args.training_data`` and ``args.decisions`` to the target's defaults where not given."""
-    for name in ("audit", "training_data", "decisions"):
+def fill_default_paths(args: Any, target: str, names: tuple[str, ...] = ("audit", "training_data", "decisions"),
+                       ) -> None:
+    """Set each of ``names`` on ``args`` (default: audit, training_data, decisions) to the target's default
+    where not given."""
+    for name in names:
         if getattr(args, name) is None:
             setattr(args, name, default_path(target, name))
 
