@@ -79,7 +79,8 @@ def provider_network(provider_id: str, tables: Mapping[str, pd.DataFrame], as_of
                                    "relation": "intermediary"}))
     parts.append(_moved_together(provider_id, tables["declarations"], apps, known, cut))
     if not any(len(p) for p in parts):
-        return pd.DataFrame({c: pd.Series(dtype="float" if c == "shared" else "str") for c in COLUMNS})
+        dtypes = {"shared": "float", "registered": "datetime64[ns]", "ended": "datetime64[ns]"}
+        return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "str")) for c in COLUMNS})
     out = pd.concat([p for p in parts if len(p)], ignore_index=True)
     out = out.rename(columns={"kvk_registration_date": "registered", "end_date": "ended"})
     for column, dtype in (("registered", "datetime64[ns]"), ("ended", "datetime64[ns]"), ("director_id", "str"),
@@ -110,15 +111,16 @@ def _moved_together(provider_id: str, declarations: pd.DataFrame, apps: pd.DataF
     return known.merge(counts, left_on="provider_id", right_index=True).assign(relation="moved_together")
 
 
-def network_figure(provider_id: str, network: pd.DataFrame, path, *, labels: Mapping[str, str]) -> None:
+def network_figure(provider_id: str, network: pd.DataFrame, path, *, labels: Mapping[str, str]):
     """A small star figure: the provider in the middle, linked providers around it, failed or sanctioned ones in
-    red with the year they ended; ``labels`` maps each relation (and ``title``) to its words."""
-    import matplotlib
+    red with the year they ended; ``labels`` maps each relation (and ``title``) to its words. Returns ``path``.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    Drawn on a bare ``Figure`` (no pyplot), so it leaves the caller's plotting backend alone (a notebook keeps
+    its inline plots)."""
+    from matplotlib.figure import Figure
 
-    figure, axis = plt.subplots(figsize=(6, 6))
+    figure = Figure(figsize=(6, 6))
+    axis = figure.subplots()
     axis.set_axis_off()
     n = len(network)
     axis.scatter([0], [0], s=900, color="#1f4e79", zorder=3)
@@ -136,4 +138,4 @@ def network_figure(provider_id: str, network: pd.DataFrame, path, *, labels: Map
     axis.set_xlim(-2.1, 2.1)
     axis.set_ylim(-2.1, 2.1)
     figure.savefig(path, dpi=100, bbox_inches="tight", metadata={"Software": None})
-    plt.close(figure)
+    return path
