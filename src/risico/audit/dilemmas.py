@@ -16,7 +16,7 @@ import pandas as pd
 
 from risico.texts import Language, text
 
-__all__ = ["disparity_dilemmas", "label_bias_dilemma", "proxy_dilemma", "impossibility_dilemma",
+__all__ = ["disparity_dilemmas", "uninformative", "label_bias_dilemma", "proxy_dilemma", "impossibility_dilemma",
            "tradeoff_dilemma", "feedback_dilemma", "stage_flip_dilemmas", "suppressed_dilemma", "verdict",
            "VERDICTS", "WRONGFUL_METRICS"]
 
@@ -34,18 +34,46 @@ def _f(value: float, digits: int = 2) -> str:
     return "-" if value is None or not np.isfinite(value) else f"{value:.{digits}f}"
 
 
+def uninformative(disparities: pd.DataFrame, tolerance: tuple[float, float]) -> pd.Series:
+    """Rows whose interval reaches below the band's lower end and above its upper end at once: the data
+    cannot tell a disparity in either direction from equal treatment."""
+    lo = disparities["ratio_lo"].astype(float)
+    hi = disparities["ratio_hi"].astype(float)
+    return ~((lo >= tolerance[0]) | (hi <= tolerance[1]))
+
+
 def disparity_dilemmas(disparities: pd.DataFrame, language: Language,
                        tolerance: tuple[float, float] = (0.8, 1.25)) -> list[dict]:
     """One dilemma per attribute: its worst wrongful-selection disparity that fails, or (single attributes
-    only) whose point estimate lies outside the tolerance band while its interval is too wide to be sure."""
+    only) whose point estimate lies outside the tolerance band while its interval is too wide to be sure.
+
+    A doubtful disparity whose interval spans the whole band (:func:`uninformative`, e.g. 0.00-93.77 when a
+    test period selects only a few dozen) is not raised on its own: such groups are named together in one
+    ``too_little_evidence`` dilemma, because the committee's question there is whether to decide without
+    evidence, not whether a disparity is justified."""
     ratio = disparities["ratio"].astype(float)
     outside = (ratio < tolerance[0]) | (ratio > tolerance[1])
     single = ~disparities["attribute"].str.contains(" x ", regex=False)
+    wrongful = disparities["metric"].isin(WRONGFUL_METRICS)
     # uncertain (review) disparities of small intersections are too many and too noisy for the first page;
     # they stay in the tables. Failing ones are always raised.
-    doubtful = (disparities["verdict"] == "review") & outside & single
-    flagged = disparities[((disparities["verdict"] == "fail") | doubtful)
-                          & disparities["metric"].isin(WRONGFUL_METRICS)]
+    doubtful = (disparities["verdict"] == "review") & outside & single & wrongful
+    blind = doubtful & uninformative(disparities, tolerance)
+    flagged = disparities[((disparities["verdict"] == "fail") & wrongful) | (doubtful & ~blind)]
+    return _worst_per_attribute(flagged, language) + _too_little_evidence(disparities[blind], language, tolerance)
+
+
+def _too_little_evidence(rows: pd.DataFrame, language: Language, tolerance: tuple[float, float]) -> list[dict]:
+    if rows.empty:
+        return []
+    groups = sorted({f"{r.attribute}={r.group}" for r in rows.itertuples()})
+    shown = ", ".join(groups[:6]) + (text("dilemma.too_little_evidence.more", language, n=len(groups) - 6)
+                                     if len(groups) > 6 else "")
+    return [_dilemma("too_little_evidence", language, {"groups": groups, "comparisons": len(rows)},
+                     groups=shown, low=tolerance[0], high=tolerance[1])]
+
+
+def _worst_per_attribute(flagged: pd.DataFrame, language: Language) -> list[dict]:
     out = []
     for attribute, rows in flagged.groupby("attribute", sort=True):
         ratios = np.clip(np.nan_to_num(rows["ratio"].to_numpy(dtype=float), nan=1.0), 1e-6, 1e6)

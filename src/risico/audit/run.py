@@ -195,9 +195,30 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _evidence(disparity: Mapping) -> float:
+    """How far (in log ratio) the interval lies from 1; 0 when it contains 1 or is missing."""
+    lo, hi = disparity.get("ci") or (None, None)
+    above = math.log(lo) if lo is not None and lo > 0 else 0.0      # the interval lies above 1
+    below = -math.log(hi) if hi is not None and hi > 0 else 0.0     # ... or below it
+    return max(above, below, 0.0)
+
+
+def _signal(disparity: Mapping) -> float:
+    """The log ratio's size over its interval's log width (0 without a ratio or a finite interval)."""
+    ratio = disparity.get("ratio")
+    lo, hi = disparity.get("ci") or (None, None)
+    if not ratio or ratio <= 0 or lo is None or hi is None or lo <= 0 or hi <= lo:
+        return 0.0
+    return abs(math.log(ratio)) / math.log(hi / lo)
+
+
 def summary_numbers(result: Mapping) -> dict:
-    """The few numbers for the first page."""
+    """The few numbers for the first page: the five disparities with the strongest evidence.
+
+    Failing ones first; then by how far the interval lies from equal treatment (a ratio of 1), so that an
+    interval such as 0.26-1202 (a handful of selections) does not head the page for its large point
+    estimate; then by the size of the ratio relative to the width of its interval."""
     worst = [d for d in result["disparities"] if d["verdict"] in ("fail", "review") and not d.get("suppressed")]
-    worst.sort(key=lambda d: -abs(math.log(d["ratio"])) if d.get("ratio") else 0)
+    worst.sort(key=lambda d: (d["verdict"] != "fail", -_evidence(d), -_signal(d)))
     return {"n": result["n"], "selected": result["selection"]["selected"],
             "precision": result["selection"]["precision"], "worst": worst[:5]}
