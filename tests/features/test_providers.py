@@ -709,6 +709,59 @@ def test_no_leakage_from_records_on_or_after_as_of(world_tables, world_features,
             "absence_client_months"} <= set(changed[changed].index)
 
 
+# -- providers that end during the period (the doorstart of the synthetic world) ------------------------
+@pytest.fixture(scope="module")
+def doorstart_tables(make_params):
+    from risico.synth import generate_world
+
+    world = generate_world(make_params(n_persons=6000, **{"providers.persons_per_provider": 20,
+                                                        "providers.doorstart_share": 0.5}))
+    tables = {name: world.raw[name] for name in ("providers", "declarations", "applications", "addresses",
+                                                 "investigations", "absences")}
+    tables["protected_persons"] = world.raw["persons"][["person_id", *PROTECTED]]
+    return tables
+
+
+def test_no_feature_knows_of_an_end_before_its_end_date(doorstart_tables):
+    """Rows of a quarter are the same whether or not the providers that end on or after its first day end."""
+    providers = doorstart_tables["providers"]
+    full = build_provider_features(doorstart_tables, ALL)
+    starts = quarter_starts(doorstart_tables["applications"])
+    ends = providers["end_date"]
+    during = ends >= starts[0]
+    assert during.sum() >= 5                                    # doorstarts: malafide providers end in the period
+    checked = 0
+    for as_of in starts[starts <= ends[during].max()]:          # a loop over quarters, not rows
+        blank = (ends >= as_of).to_numpy()
+        unended = providers.assign(end_date=ends.where(~blank), end_reason=providers["end_reason"].where(~blank))
+        rows = full.meta.index[(full.meta["as_of"] == as_of).to_numpy()]
+        without = build_provider_features({**doorstart_tables, "providers": unended}, ALL)
+        case = full.meta["case_id"].iloc[rows]
+        pd.testing.assert_frame_equal(without.X.loc[case], full.X.loc[case], check_exact=True)
+        checked += 1
+    assert checked >= 4
+
+
+def test_a_successor_sees_its_predecessors_failure_only_after_the_end(doorstart_tables):
+    providers = doorstart_tables["providers"]
+    features = build_provider_features(doorstart_tables, ALL)
+    meta, X = features.meta, features.X
+    ended = providers[providers["end_date"] >= quarter_starts(doorstart_tables["applications"])[0]]
+    same_place = providers.merge(ended, on=["director_id", "location_address_id"], suffixes=("", "_ended"))
+    same_place = same_place[same_place["provider_id"] != same_place["provider_id_ended"]]
+    assert len(same_place) >= 2
+    for row in same_place.itertuples(index=False):
+        mine = meta[meta["provider_id"] == row.provider_id]
+        flag = X.loc[mine["case_id"], "address_failed_before"].to_numpy()
+        earlier = providers[(providers["location_address_id"] == row.location_address_id)
+                            & providers["end_reason"].isin(["failed", "sanctioned"])
+                            & (providers["provider_id"] != row.provider_id)]["end_date"].min()
+        assert (flag == (mine["as_of"] > earlier).to_numpy()).all(), row.provider_id
+        # the ended provider has no row after the quarter in which it ended
+        theirs = meta[meta["provider_id"] == row.provider_id_ended]
+        assert (theirs["as_of"] <= row.end_date_ended).all()
+
+
 # -- the stage -------------------------------------------------------------------------------------
 @pytest.fixture
 def stage_data(tmp_path, small_world, monkeypatch):

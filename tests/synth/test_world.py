@@ -6,6 +6,7 @@ import pytest
 
 from risico.contract import CONTRACT, TRUTH_CONTRACT, conformance_problems
 from risico.synth import generate_world
+from risico.synth.doorstarts import DOORSTART_REGISTRATION
 
 
 def test_every_table_conforms_to_the_contract(small_world):
@@ -62,8 +63,14 @@ def test_dates_are_consistent(small_world, make_params):
     decl = raw["declarations"].merge(apps, on="application_id")
     assert (decl["month"] > decl["decision_date"]).all()
     assert decl["awarded"].all()
-    assert (decl["provider_id_x"] == decl["provider_id_y"]).all()
     prov = raw["providers"]
+    # billed by the provider the application names, or after its doorstart by its successor (same director)
+    moved = decl["provider_id_x"] != decl["provider_id_y"]
+    director = prov.set_index("provider_id")["director_id"]
+    ended = prov.set_index("provider_id")["end_date"]
+    assert (director.loc[decl.loc[moved, "provider_id_x"]].to_numpy()
+            == director.loc[decl.loc[moved, "provider_id_y"]].to_numpy()).all()
+    assert (decl.loc[moved, "month"].to_numpy() > ended.loc[decl.loc[moved, "provider_id_y"]].to_numpy()).all()
     chosen = apps.dropna(subset=["provider_id"]).merge(prov, on="provider_id")
     assert (chosen["kvk_registration_date"] <= chosen["application_date"]).all()
 
@@ -95,10 +102,11 @@ def test_career_path_links_directors_to_failed_providers(small_world):
     linked = active["director_id"].isin(failed["director_id"])
     # malafide directors are the ones with failed providers behind them
     assert active.loc[linked, "malafide_director"].mean() > active.loc[~linked, "malafide_director"].mean()
-    # and their current provider started after the failure
+    # and their current provider started after the failure (a doorstart's successor at most 30 days before it)
     last_failure = failed.groupby("director_id")["end_date"].max()
     starts = active.set_index("director_id").loc[linked.to_numpy(), "kvk_registration_date"]
-    assert (starts.to_numpy() > last_failure.reindex(starts.index).to_numpy()).mean() > 0.8
+    earliest = last_failure.reindex(starts.index) + pd.Timedelta(days=DOORSTART_REGISTRATION[0])
+    assert (starts.to_numpy() >= earliest.to_numpy()).all()
 
 
 def test_fair_world_has_the_same_people_with_the_bias_removed(make_params):

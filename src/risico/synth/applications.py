@@ -17,7 +17,8 @@ import pandas as pd
 from risico.synth._common import calibrate_intercept, day_number, draw_categories, make_ids, sigmoid
 from risico.synth.params import CARE_SCHEMES, HOUSEHOLD_TYPES, MIGRATION_GROUPS, SCHEMES, GenerateParams
 from risico.synth.population import Population
-from risico.synth.providers import ProviderWorld
+from risico.synth.doorstarts import follow_applications
+from risico.synth.providers import ProviderWorld, pick_registered
 
 HOURLY_RATE = {"wmo_zin": 62.0, "wmo_pgb": 35.0, "jw_zin": 78.0, "jw_pgb": 40.0}
 HOURS_MEAN = {"wmo_zin": 8.0, "wmo_pgb": 10.0, "jw_zin": 14.0, "jw_pgb": 16.0}
@@ -43,12 +44,14 @@ class ApplicationDraw:
 
 
 def generate_applications(rng: np.random.Generator, params: GenerateParams, pop: Population,
-                          prov: ProviderWorld, *, window: tuple[int, int] | None = None,
-                          first_id: int = 1) -> ApplicationDraw:
+                          prov: ProviderWorld, *, follow_rng: np.random.Generator,
+                          window: tuple[int, int] | None = None, first_id: int = 1) -> ApplicationDraw:
     """Draw applications and their ground truth over the period, or over ``window`` (first day, end day).
 
     A window draws at the period's rate: ``per_household`` scaled by the
-    window's share of the period. Ids start at ``first_id``.
+    window's share of the period. Ids start at ``first_id``. ``follow_rng``
+    (the doorstarts' generator) re-routes the clients of a provider that
+    ended before its successor was registered.
     """
     hh = pop.households
     n_h = len(hh)
@@ -79,7 +82,7 @@ def generate_applications(rng: np.random.Generator, params: GenerateParams, pop:
     intermediary = np.where(is_pgb & (rng.random(n) < params.applications.intermediary_share_pgb),
                             rng.integers(0, prov.intermediary_ids.size, n), -1)
     int_malafide = (intermediary >= 0) & prov.intermediary_malafide[np.maximum(intermediary, 0)]
-    provider = _choose_providers(rng, prov, app_day, is_care, int_malafide)
+    provider = _choose_providers(rng, prov, app_day, is_care, int_malafide, follow_rng)
     prov_violating = (provider >= 0) & prov.violating[np.maximum(provider, 0)]
     migration = hh_migration(pop)[household]
     non_western = migration == MIGRATION_GROUPS.index("non_western")
@@ -167,34 +170,23 @@ def _schemes(rng: np.random.Generator, params: GenerateParams, has_children: np.
     return draw_categories(rng, probs)
 
 
-def _choose_providers(rng, prov: ProviderWorld, app_day, is_care, int_malafide) -> np.ndarray:
+def _choose_providers(rng, prov: ProviderWorld, app_day, is_care, int_malafide, follow_rng) -> np.ndarray:
     """A provider registered before the application date, weighted by staff size.
 
     Clients of a malafide intermediary are sent to a violating provider with
     probability ``MALAFIDE_ROUTING`` (the earliest-registered one when none is
-    registered yet on the application date).
+    registered yet on the application date). Providers are chosen among those
+    active at the start; from a provider's doorstart on, its successor takes
+    its place (:func:`risico.synth.doorstarts.follow_applications`, drawing
+    from ``follow_rng``).
     """
     n = app_day.size
     out = np.full(n, -1, dtype=np.int64)
     active = np.flatnonzero(prov.active)
-    out[is_care] = _pick_registered(rng, active, prov, app_day[is_care])
+    out[is_care] = pick_registered(rng, active, prov, app_day[is_care])
     bad = active[prov.violating[active]]
     routed = is_care & int_malafide & (rng.random(n) < MALAFIDE_ROUTING)
     if bad.size and routed.any():
-        picked = _pick_registered(rng, bad, prov, app_day[routed])
+        picked = pick_registered(rng, bad, prov, app_day[routed])
         out[routed] = np.where(picked >= 0, picked, out[routed])
-    return out
-
-
-def _pick_registered(rng, candidates: np.ndarray, prov: ProviderWorld, day: np.ndarray) -> np.ndarray:
-    """For each day, one of ``candidates`` registered on or before it, weighted by staff**0.7.
-
-    When none is registered yet on that day, the earliest-registered candidate is taken.
-    """
-    order = candidates[np.argsort(prov.registration_day[candidates], kind="stable")]
-    reg = prov.registration_day[order]
-    cum = np.cumsum(prov.staff[order] ** 0.7)
-    k = np.searchsorted(reg, day, side="right")            # number registered by then
-    k = np.maximum(k, 1)
-    pick = np.searchsorted(cum, rng.random(day.size) * cum[k - 1], side="right")
-    return order[np.minimum(pick, k - 1)]
+    return follow_applications(follow_rng, prov, out, app_day)

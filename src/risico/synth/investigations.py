@@ -21,6 +21,7 @@ import pandas as pd
 from risico.synth._common import assign_routes, day_number, make_ids, to_datetime
 from risico.synth.absences import Absences
 from risico.synth.applications import ApplicationDraw
+from risico.synth.doorstarts import billing_provider
 from risico.synth.params import GenerateParams, add_years
 from risico.synth.providers import SMALL_PROVIDER_STAFF, ProviderWorld
 
@@ -75,14 +76,19 @@ def investigate_applications(rng: np.random.Generator, params: GenerateParams, a
 
 
 def investigate_providers(rng: np.random.Generator, params: GenerateParams, prov: ProviderWorld) -> pd.DataFrame:
-    """Yearly investigations of the providers active in each year of the period."""
+    """Yearly investigations of the providers active in each year of the period.
+
+    A provider is looked at in a year when it was registered before the year's end and had not ended
+    before the year began; the investigation starts on a uniform day of the part of the year in which it
+    was active (from its registration, before its end day).
+    """
     eff = params.effective()
     pp, det = eff.providers, eff.detection
     frames = []
     for year in range(params.n_years):        # a loop over years, not rows
         y0 = day_number(add_years(params.start_date, year))
         y1 = day_number(add_years(params.start_date, year + 1))
-        alive = prov.active & (prov.registration_day < y1)
+        alive = (prov.end_day > y0) & (prov.registration_day < y1)
         idx = np.flatnonzero(alive)
         if idx.size == 0:
             continue
@@ -97,8 +103,8 @@ def investigate_providers(rng: np.random.Generator, params: GenerateParams, prov
         found = prov.violating[idx] & (rng.random(idx.size) < det.rate)
         fraud = found & (prov.malafide[idx] | (rng.random(idx.size) < 0.3))
         outcome = np.where(fraud, 2, np.where(found, 1, 0))
-        day = np.maximum(y0, prov.registration_day[idx]) + np.floor(
-            rng.random(idx.size) * (y1 - np.maximum(y0, prov.registration_day[idx]))).astype(np.int64)
+        first = np.maximum(y0, prov.registration_day[idx])
+        day = first + np.floor(rng.random(idx.size) * (np.minimum(y1, prov.end_day[idx]) - first)).astype(np.int64)
         sel = np.flatnonzero(hit)
         frames.append(pd.DataFrame({
             "subject_type": pd.Series(["provider"] * sel.size, dtype="str"),
@@ -117,7 +123,8 @@ def declarations(rng: np.random.Generator, params: GenerateParams, apps: Applica
                  person_ids: pd.Series | None = None) -> pd.DataFrame:
     """Monthly billing per client for awarded care applications with a provider.
 
-    Violating providers inflate the billed hours in most months. With ``absences`` (and the
+    Violating providers inflate the billed hours in most months. The months after a provider's doorstart
+    are billed by its successor (:func:`risico.synth.doorstarts.billing_provider`). With ``absences`` (and the
     persons' ``person_ids`` its positions refer to), a month in which the client was away is
     billed as :meth:`Absences.billed_share` says; its random draws come from the absences'
     own generator, so every draw from ``rng`` stays the same.
@@ -134,7 +141,8 @@ def declarations(rng: np.random.Generator, params: GenerateParams, apps: Applica
     row_app = np.repeat(idx, length)
     offset = np.arange(row_app.size) - np.repeat(np.cumsum(length) - length, length)
     month = np.repeat(first_month, length) + offset
-    position = pd.Index(prov.providers["provider_id"]).get_indexer(provider_ids.to_numpy()[row_app])
+    named = pd.Index(prov.providers["provider_id"]).get_indexer(provider_ids.to_numpy()[row_app])
+    position, billed = billing_provider(prov, named, month.astype(np.int64))
     inflating = prov.violating[position] & (rng.random(row_app.size) < 0.7)
     factor = np.where(inflating, rng.uniform(1.15, 1.8, row_app.size), rng.uniform(0.85, 1.0, row_app.size))
     if absences is not None:
@@ -142,11 +150,12 @@ def declarations(rng: np.random.Generator, params: GenerateParams, apps: Applica
         factor = factor * absences.billed_share(person, month.astype(np.int64), prov.violating[position])
     hours = np.round(t["authorised_hours_month"].to_numpy()[row_app] * factor, 1)
     rate = t["amount_monthly"].to_numpy()[row_app] / np.maximum(t["authorised_hours_month"].to_numpy()[row_app], 0.1)
+    keep = np.flatnonzero(billed)
     return pd.DataFrame({
-        "declaration_id": make_ids("DC", row_app.size, 9),
-        "provider_id": provider_ids.to_numpy()[row_app],
-        "application_id": t["application_id"].to_numpy()[row_app],
-        "month": month.astype("datetime64[D]").astype("datetime64[ms]"),
-        "hours_billed": hours,
-        "amount_billed": np.round(hours * rate, 2),
+        "declaration_id": make_ids("DC", keep.size, 9),
+        "provider_id": prov.providers["provider_id"].to_numpy()[position[keep]],
+        "application_id": t["application_id"].to_numpy()[row_app[keep]],
+        "month": month[keep].astype("datetime64[D]").astype("datetime64[ms]"),
+        "hours_billed": hours[keep],
+        "amount_billed": np.round(hours * rate, 2)[keep],
     }).astype({"provider_id": "str", "application_id": "str"})

@@ -85,6 +85,7 @@ class ProviderParams:
     base_rate: float
     investigation_rate: float
     small_provider_ratio: float
+    doorstart_share: float
 
 
 @dataclasses.dataclass(frozen=True)
@@ -251,6 +252,7 @@ def _providers(r: SectionReader) -> ProviderParams:
         base_rate=r.float("base_rate", 0.0, 0.9, exclusive_minimum=True),
         investigation_rate=r.share("investigation_rate"),
         small_provider_ratio=r.float("small_provider_ratio", 0.0, 20.0, exclusive_minimum=True),
+        doorstart_share=r.share("doorstart_share"),
     )
     r.finish()
     return p

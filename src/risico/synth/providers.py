@@ -3,6 +3,8 @@
 A share of directors is *malafide*: their earlier providers ended as failed
 or sanctioned, and they run a current provider under a new name, often at a
 room-rental address. Their providers meet fewer contracting requirements.
+Some of them end again during the period and restart under yet another name
+(the doorstart, :mod:`risico.synth.doorstarts`).
 Legal form and size are drawn independently of all that, so a model that
 flags small providers more often does so on its own account, not because the
 truth says so.
@@ -22,6 +24,7 @@ LEGAL_FORMS = ("eenmanszaak", "stichting", "bv")
 LEGAL_FORM_SHARES = np.array([0.35, 0.25, 0.40])
 END_REASONS = ("failed", "sanctioned", "stopped")
 SMALL_PROVIDER_STAFF = 5          # fewer staff than this: a small provider
+NEVER = np.iinfo(np.int64).max    # end day of a provider that has not ended
 PERSONS_PER_INTERMEDIARY = 2500
 MALAFIDE_INTERMEDIARY_SHARE = 0.25
 
@@ -39,6 +42,20 @@ class ProviderWorld:
     malafide: np.ndarray
     intermediary_ids: pd.Series
     intermediary_malafide: np.ndarray
+    #: Day each provider ended; ``NEVER`` while it has not (earlier providers ended before the start).
+    end_day: np.ndarray
+    #: Position of the provider that took over its clients after a doorstart (``doorstarts.py``), -1 if none.
+    successor: np.ndarray
+    #: Intercept of the providers' true log-odds (calibrated on the providers active at the start).
+    intercept: float
+
+    @property
+    def predecessor(self) -> np.ndarray:
+        """Position of the provider whose clients this one took over, -1 if none."""
+        out = np.full(self.successor.size, -1, dtype=np.int64)
+        ended = np.flatnonzero(self.successor >= 0)
+        out[self.successor[ended]] = ended
+        return out
 
 
 def generate_providers(rng: np.random.Generator, params: GenerateParams, addresses: pd.DataFrame) -> ProviderWorld:
@@ -66,18 +83,11 @@ def generate_providers(rng: np.random.Generator, params: GenerateParams, address
                             end_day - rng.integers(365, 4 * 365, n))
     reason = np.where(active, -1, np.where(malafide, rng.integers(0, 2, n),
                                            np.where(rng.random(n) < 0.25, 0, 2)))
-    legal = rng.choice(len(LEGAL_FORMS), size=n, p=LEGAL_FORM_SHARES)
-    staff = np.where(legal == 0, 1 + rng.poisson(0.3, n), np.clip(np.round(rng.lognormal(np.log(12), 1.0, n)), 2, 500))
-    staff = staff.astype(np.int64)
-    certificate = rng.random(n) < np.where(malafide, 0.35, 0.75)
-    vog = np.round(np.where(malafide, rng.beta(3, 2.5, n), rng.beta(9, 1.2, n)), 2)
-    guarantee = rng.random(n) < np.where(malafide, 0.35, 0.70)
-    trained = np.round(np.where(malafide, rng.beta(2, 3, n), rng.beta(6, 2, n)), 2)
+    legal, staff, certificate, vog, guarantee, trained = contracting_attributes(rng, malafide)
     location = _locations(rng, addresses, malafide)
     fire = addresses["fire_safety_findings"].to_numpy()[location]
-    linked = _linked_to_failed(director, active, reason, end_day, registration)
-    logit = (1.5 * malafide + 1.0 * linked + 1.5 * (1 - vog) + 0.6 * ~certificate + 0.5 * ~guarantee
-             + 0.3 * np.minimum(fire, 3) + params.violation.hidden_noise * rng.normal(0, 1, n))
+    linked = linked_to_failed(director, ~active & (reason >= 0) & (reason <= 1), end_day, registration)
+    logit = truth_logit(params, malafide, linked, vog, certificate, guarantee, fire, rng.normal(0, 1, n))
     intercept = calibrate_intercept(logit[active], pp.base_rate)
     probability = sigmoid(intercept + logit)
     violating = rng.random(n) < probability
@@ -105,15 +115,40 @@ def generate_providers(rng: np.random.Generator, params: GenerateParams, address
     })
     n_int = max(3, round(params.n_persons / PERSONS_PER_INTERMEDIARY))
     int_malafide = rng.random(n_int) < MALAFIDE_INTERMEDIARY_SHARE
-    return ProviderWorld(providers, truth, active, violating, registration, staff, linked, malafide,
-                         make_ids("I", n_int, 4), int_malafide)
+    return ProviderWorld(providers=providers, truth=truth, active=active, violating=violating,
+                         registration_day=registration, staff=staff, linked_to_failed=linked, malafide=malafide,
+                         intermediary_ids=make_ids("I", n_int, 4), intermediary_malafide=int_malafide,
+                         end_day=np.where(active, NEVER, end_day), successor=np.full(n, -1, dtype=np.int64),
+                         intercept=intercept)
+
+
+def contracting_attributes(rng: np.random.Generator, malafide: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Legal form (code), staff, certificate, VOG coverage, bank guarantee and trained share of each provider.
+
+    Legal form and staff are drawn independently of ``malafide``; the requirements are met less often by
+    malafide providers.
+    """
+    n = malafide.size
+    legal = rng.choice(len(LEGAL_FORMS), size=n, p=LEGAL_FORM_SHARES)
+    staff = np.where(legal == 0, 1 + rng.poisson(0.3, n), np.clip(np.round(rng.lognormal(np.log(12), 1.0, n)), 2, 500))
+    staff = staff.astype(np.int64)
+    certificate = rng.random(n) < np.where(malafide, 0.35, 0.75)
+    vog = np.round(np.where(malafide, rng.beta(3, 2.5, n), rng.beta(9, 1.2, n)), 2)
+    guarantee = rng.random(n) < np.where(malafide, 0.35, 0.70)
+    trained = np.round(np.where(malafide, rng.beta(2, 3, n), rng.beta(6, 2, n)), 2)
+    return legal, staff, certificate, vog, guarantee, trained
+
+
+def truth_logit(params: GenerateParams, malafide, linked, vog, certificate, guarantee, fire,
+                noise: np.ndarray) -> np.ndarray:
+    """The providers' true log-odds without the intercept (``noise`` is a standard normal draw per provider)."""
+    return (1.5 * malafide + 1.0 * linked + 1.5 * (1 - vog) + 0.6 * ~certificate + 0.5 * ~guarantee
+            + 0.3 * np.minimum(fire, 3) + params.violation.hidden_noise * noise)
 
 
 def _locations(rng: np.random.Generator, addresses: pd.DataFrame, malafide: np.ndarray) -> np.ndarray:
     """Malafide directors favour room-rental and care addresses."""
-    shared = np.flatnonzero(~addresses["is_care_location"].to_numpy()
-                            & (addresses["households_registered"].to_numpy() > 1)
-                            | addresses["is_care_location"].to_numpy())
+    shared = shared_addresses(addresses)
     anywhere = rng.integers(0, len(addresses), malafide.size)
     if shared.size == 0:
         return anywhere
@@ -121,9 +156,29 @@ def _locations(rng: np.random.Generator, addresses: pd.DataFrame, malafide: np.n
     return np.where(at_shared, shared[rng.integers(0, shared.size, malafide.size)], anywhere)
 
 
-def _linked_to_failed(director, active, reason, end_day, registration) -> np.ndarray:
-    """Whether the provider's director had a provider that failed or was sanctioned before this one started."""
-    failed = ~active & (reason >= 0) & (reason <= 1)
+def shared_addresses(addresses: pd.DataFrame) -> np.ndarray:
+    """Positions of the shared addresses: more than one household registered, or a care location."""
+    care = addresses["is_care_location"].to_numpy()
+    return np.flatnonzero(~care & (addresses["households_registered"].to_numpy() > 1) | care)
+
+
+def linked_to_failed(director, failed, end_day, registration) -> np.ndarray:
+    """Whether the provider's director had a ``failed`` provider that ended on or before this one's registration."""
     first_failure = np.full(director.max() + 1, np.iinfo(np.int64).max)
     np.minimum.at(first_failure, director[failed], end_day[failed])
     return first_failure[director] <= registration
+
+
+def pick_registered(rng: np.random.Generator, candidates: np.ndarray, prov: ProviderWorld,
+                    day: np.ndarray) -> np.ndarray:
+    """For each day, one of ``candidates`` registered on or before it, weighted by staff**0.7.
+
+    When none is registered yet on that day, the earliest-registered candidate is taken.
+    """
+    order = candidates[np.argsort(prov.registration_day[candidates], kind="stable")]
+    reg = prov.registration_day[order]
+    cum = np.cumsum(prov.staff[order] ** 0.7)
+    k = np.searchsorted(reg, day, side="right")            # number registered by then
+    k = np.maximum(k, 1)
+    pick = np.searchsorted(cum, rng.random(day.size) * cum[k - 1], side="right")
+    return order[np.minimum(pick, k - 1)]

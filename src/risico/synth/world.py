@@ -11,6 +11,7 @@ import pandas as pd
 from risico.synth._common import day_number, to_datetime
 from risico.synth.absences import draw_absences
 from risico.synth.applications import generate_applications
+from risico.synth.doorstarts import plant_doorstarts
 from risico.synth.investigations import declarations, investigate_applications, investigate_providers
 from risico.synth.params import GenerateParams
 from risico.synth.population import generate_population
@@ -52,15 +53,17 @@ def generate_world(params: GenerateParams) -> World:
 
     Each part draws from its own child of ``SeedSequence(params.seed)``, so
     changing, say, the provider parameters leaves the population unchanged.
-    The absences (child 7, added last) change only ``absences`` and the
-    hours of declarations for months in which a client was away.
+    The absences (child 7) change only ``absences`` and the hours of
+    declarations for months in which a client was away. The doorstarts
+    (child 8, added last) draw from their own child, so with
+    ``providers.doorstart_share: 0`` the world is the one without them.
     """
-    seeds = np.random.SeedSequence(params.seed).spawn(8)
-    rng_pop, rng_prov, rng_app, rng_inv, rng_pinv, rng_decl, rng_batch, rng_abs = (np.random.default_rng(s)
-                                                                                   for s in seeds)
+    seeds = np.random.SeedSequence(params.seed).spawn(9)
+    rng_pop, rng_prov, rng_app, rng_inv, rng_pinv, rng_decl, rng_batch, rng_abs, rng_door = (
+        np.random.default_rng(s) for s in seeds)
     pop = generate_population(rng_pop, params)
-    prov = generate_providers(rng_prov, params, pop.addresses)
-    apps = generate_applications(rng_app, params, pop, prov)
+    prov = plant_doorstarts(rng_door, params, generate_providers(rng_prov, params, pop.addresses), pop.addresses)
+    apps = generate_applications(rng_app, params, pop, prov, follow_rng=rng_door)
     inv_apps, decision_day, awarded, inv_probability = investigate_applications(rng_inv, params, apps)
     inv_prov = investigate_providers(rng_pinv, params, prov)
     person_ids = pop.persons["person_id"]
@@ -85,8 +88,8 @@ def generate_world(params: GenerateParams) -> World:
         "absences": absences.table,
     }
     first, end = batch_month(params)
-    batch = generate_applications(rng_batch, params, pop, prov, window=(day_number(first), day_number(end)),
-                                  first_id=len(applications) + 1)
+    batch = generate_applications(rng_batch, params, pop, prov, follow_rng=rng_door,
+                                  window=(day_number(first), day_number(end)), first_id=len(applications) + 1)
     batch_table = _finish_batch(batch.table, applications)
     truth = {"applications_truth": truth_apps, "providers_truth": prov.truth,
              "intermediaries_truth": intermediaries, "batch_truth": batch.truth}
