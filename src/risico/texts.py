@@ -169,6 +169,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The selected model ({model}) reaches {auc_ratio} of the oracle's ROC AUC and {precision_ratio} of its "
               "precision at capacity.",
     },
+    "card.unusable": {
+        "nl": "Weggelaten vergelijkingsmodel(len): {names}. Hun kalibratie op de validatieperiode liep de verkeerde "
+              "kant op: ze leerden niets bruikbaars uit de weinige gelabelde rijen (zie training.json, 'unusable'). "
+              "Het model dat scoort mag dit nooit: dan stopt de training.",
+        "en": "Comparator model(s) left out: {names}. Their calibration on the validation period ran the wrong way "
+              "round: they learnt nothing usable from the few labelled rows (see training.json, 'unusable'). The "
+              "model that scores may never do this: training then stops."},
     "card.ipw_gap": {
         "nl": "Verschil tussen de ROC AUC tegen waargenomen labels en tegen de werkelijkheid: {unweighted} zonder "
               "inverse kansweging, {weighted} met (ROC AUC tegen de werkelijkheid: {auc_unweighted} zonder, "

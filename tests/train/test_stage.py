@@ -9,6 +9,8 @@ import yaml
 
 from risico.cli import main
 from risico.evaluate.stage import CAPACITY_TOO_LARGE
+from risico.models import HGBModel, UnusableModel
+from risico.models.base import WRONG_WAY_ROUND
 from risico.train.firewall import PROTECTED_FEATURE
 from risico.train.stage import EMPTY_PERIOD, ONE_CLASS, UNKNOWN_FEATURE
 from tests.conftest import set_key
@@ -109,3 +111,28 @@ def test_capacity_larger_than_a_test_month_stops_evaluation(project, capsys):
     most = int(meta.loc[(scores["split"] == "test").to_numpy(), "period"].value_counts().max())
     assert capsys.readouterr().err == (
         f"risico evaluate: error: {CAPACITY_TOO_LARGE.format(most=most, capacity=100_000, section='worklist')}\n")
+
+
+def _learns_nothing(self, *args, **kwargs):
+    raise UnusableModel(WRONG_WAY_ROUND.format(model="hgb", slope=-0.5))
+
+
+def test_a_comparator_that_learns_nothing_is_left_out_and_named(project, monkeypatch):
+    monkeypatch.setattr(HGBModel, "fit", _learns_nothing)
+    set_params(project, **{"train.families": ["scorecard", "hgb"], "train.model": "scorecard"})
+    assert train(project) == 0
+    summary = json.loads((project / "train.json").read_text())
+    assert summary["unusable"] == {"hgb": WRONG_WAY_ROUND.format(model="hgb", slope=-0.5)}
+    assert sorted(p.name for p in (project / "models").glob("*.pkl")) == ["scorecard.pkl", "scorecard_ipw.pkl"]
+    assert [c for c in pd.read_parquet(project / "scores.parquet").columns if c.startswith("score_")] == [
+        "score_scorecard", "score_scorecard_ipw"]
+    assert evaluate(project) == 0
+    assert "Weggelaten vergelijkingsmodel(len): hgb." in (project / "report" / "model_card.md").read_text()
+
+
+def test_the_model_that_scores_must_learn_something(project, monkeypatch, capsys):
+    monkeypatch.setattr(HGBModel, "fit", _learns_nothing)
+    set_params(project, **{"train.families": ["scorecard", "hgb"], "train.model": "hgb"})
+    assert train(project) == 2
+    assert capsys.readouterr().err == "risico train: error: " + WRONG_WAY_ROUND.format(model="hgb", slope=-0.5) + "\n"
+    assert not (project / "models").exists()

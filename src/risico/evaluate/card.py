@@ -48,6 +48,8 @@ def card_sections(result: Mapping, splits: Mapping, training: Mapping, importanc
     gap = _ipw_gap(result, training, lang)
     if gap:
         performance.append(gap)
+    if training.get("unusable"):
+        performance.append(t("card.unusable", names=", ".join(sorted(training["unusable"]))))
     return [
         Section(t("card.use"), (t("card.use_text"),)),
         Section(t("card.data"), (data, t("card.bias"))),

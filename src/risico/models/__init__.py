@@ -13,12 +13,13 @@ family has a faithful local explanation, a ``global_importance``, a
 """
 
 from risico.models.base import (BAD_MONOTONE, BAD_OPTION, KIND_CHANGED, MISSING_COLUMN, NOT_FITTED, ONE_CLASS,
-                                UNKNOWN_MODEL, UNKNOWN_OPTION, UNSUPPORTED_DTYPE, Calibration, ModelError, RiskModel)
+                                UNKNOWN_MODEL, UNKNOWN_OPTION, UNSUPPORTED_DTYPE, Calibration, ModelError, RiskModel,
+                                UnusableModel)
 from risico.models.boosting import HGBModel
 from risico.models.ebm import EBMModel
 from risico.models.families import FAMILIES, MODEL_NAMES, make_model
 from risico.models.scorecard import ScorecardModel
 
 __all__ = ["RiskModel", "make_model", "MODEL_NAMES", "FAMILIES", "EBMModel", "ScorecardModel", "HGBModel",
-           "ModelError", "Calibration", "UNKNOWN_MODEL", "BAD_OPTION", "UNKNOWN_OPTION", "ONE_CLASS",
+           "ModelError", "UnusableModel", "Calibration", "UNKNOWN_MODEL", "BAD_OPTION", "UNKNOWN_OPTION", "ONE_CLASS",
            "UNSUPPORTED_DTYPE", "MISSING_COLUMN", "KIND_CHANGED", "BAD_MONOTONE", "NOT_FITTED"]

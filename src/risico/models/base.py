@@ -32,7 +32,7 @@ from scipy.special import expit
 
 from risico.errors import RisicoError
 
-__all__ = ["ModelError", "RiskModel", "FeatureSchema", "Calibrator", "Kind", "Calibration", "Option",
+__all__ = ["ModelError", "UnusableModel", "RiskModel", "FeatureSchema", "Calibrator", "Kind", "Calibration", "Option",
            "UNKNOWN_MODEL", "BAD_OPTION", "UNKNOWN_OPTION", "ONE_CLASS", "BAD_LABELS", "UNSUPPORTED_DTYPE",
            "MISSING_COLUMN", "EXTRA_COLUMN", "KIND_CHANGED", "BAD_MONOTONE", "NOT_FITTED", "BAD_WEIGHTS",
            "WRONG_WAY_ROUND", "MAX_CATEGORIES", "known_options", "numeric_values",
@@ -67,6 +67,10 @@ WRONG_WAY_ROUND = ("Calibration of the {model} model found that its scores rank 
 
 class ModelError(RisicoError, ValueError):
     """A model cannot be built, fitted or applied as asked."""
+
+
+class UnusableModel(ModelError):
+    """The model was fitted but learnt nothing usable (its calibration runs the wrong way round)."""
 
 
 # -- options as data ------------------------------------------------------------------------------------------
@@ -248,7 +252,7 @@ class Calibrator:
         platt = LogisticRegression(C=np.inf, max_iter=1000).fit(logit.reshape(-1, 1), y)
         self.slope_, self.intercept_ = float(platt.coef_[0, 0]), float(platt.intercept_[0])
         if self.slope_ <= 0:
-            raise ModelError(WRONG_WAY_ROUND.format(model=model, slope=self.slope_))
+            raise UnusableModel(WRONG_WAY_ROUND.format(model=model, slope=self.slope_))
         return self
 
     def predict(self, logit: np.ndarray) -> np.ndarray:

@@ -143,7 +143,7 @@ def comparison_name(params: TrainParams) -> str:
 def train_models(X: pd.DataFrame, meta: pd.DataFrame, labels: pd.DataFrame, params: TrainParams,
                  target: Target = APPLICATIONS):
     """Fit every family; return (models, split, training summary)."""
-    from risico.models import make_model
+    from risico.models import UnusableModel, make_model
 
     split = temporal_split(meta, params.validation_start, params.test_start, date=target.date, group=target.group)
     fit_rows = training_rows(split, labels, "train", params.label_source)
@@ -157,13 +157,20 @@ def train_models(X: pd.DataFrame, meta: pd.DataFrame, labels: pd.DataFrame, para
     # every family as configured, plus the selected family with the other weighting, to show what IPW does
     plan = [(name, name, ipw if params.ipw else None) for name in params.families]
     plan.append((comparison_name(params), params.model, None if params.ipw else ipw))
-    models = {}
+    models, unusable = {}, {}
     for key, family, weight in plan:
         options = ({"interactions": params.ebm_interactions, "outer_bags": params.ebm_outer_bags}
                    if family == "ebm" else {})
         model = make_model(family, random_state=params.seed, monotone=monotone, **options)
-        model.fit(X[fit_rows], y[fit_rows].astype(int), sample_weight=weight,
-                  X_calib=X[cal_rows], y_calib=y[cal_rows].astype(int))
+        try:
+            model.fit(X[fit_rows], y[fit_rows].astype(int), sample_weight=weight,
+                      X_calib=X[cal_rows], y_calib=y[cal_rows].astype(int))
+        except UnusableModel as error:
+            if key == params.model:       # the model that scores must be usable; a comparator may fail
+                raise
+            unusable[key] = str(error)
+            log.warning("left out the comparator %s: %s", key, error)
+            continue
         models[key] = model
         log.info("trained %s on %d applications", key, int(fit_rows.sum()))
     summary = {"rows": {s: int((split == s).sum()) for s in ("train", "validation", "test", "excluded")},
@@ -171,6 +178,8 @@ def train_models(X: pd.DataFrame, meta: pd.DataFrame, labels: pd.DataFrame, para
                "fit_positive_rate": round(float(y[fit_rows].mean()), 6), "label_source": params.label_source,
                "ipw": params.ipw, "features": list(X.columns), "selected_model": params.model,
                "ipw_comparison": comparison_name(params)}
+    if unusable:
+        summary["unusable"] = unusable
     return models, split, summary
 
 
