@@ -146,3 +146,12 @@ def test_the_provider_audit_report_shows_the_career_path_of_selected_providers(p
         assert "zelfde bestuurder" in report or "zelfde adres" in report
     else:
         assert "Geen van de geselecteerde aanbieders heeft zo'n verband." in report
+
+
+def test_provider_worklist_scores_with_the_absences_the_model_was_trained_on(project, caplog):
+    """The history's absences reach the features: without them the two absence features would be 0 and empty."""
+    assert approve_providers() == 0
+    with caplog.at_level("WARNING", logger="risico.features.providers"):
+        assert main(["worklist", "--target", "providers", "--out", "out"]) == 0
+    assert "no table 'absences'" not in caplog.text
+    assert len(pd.read_parquet(project / "data" / "interim" / "absences.parquet")) > 0

@@ -272,9 +272,10 @@ def _provider_cases(args: argparse.Namespace, params_all: dict[str, Any], histor
                     history_hash: str) -> tuple[pd.DataFrame, pd.DataFrame, dt.date, str, str]:
     """Provider-quarter features of every provider active in the quarter of ``--as-of`` (default: the quarter
     after the history), from the validated history; nothing to reject (the history passed validation)."""
-    from risico.features.providers import INPUT_TABLES, parse_provider_feature_params, provider_feature_matrix
+    from risico.features.providers import (INPUT_TABLES, OPTIONAL_TABLES, parse_provider_feature_params,
+                                           provider_feature_matrix)
 
-    tables = {name: history[name] for name in INPUT_TABLES if name != "protected_persons"}
+    tables = {name: history[name] for name in (*INPUT_TABLES, *OPTIONAL_TABLES) if name != "protected_persons"}
     latest = tables["applications"]["application_date"].max().date()
     after = dt.date(latest.year + (latest.month > 9), (((latest.month - 1) // 3 + 1) % 4) * 3 + 1, 1)
     as_of = _as_of(args.as_of, after, args.training_data) if args.as_of else after
