@@ -346,15 +346,15 @@ TEXTS: dict[str, dict[str, str]] = {
     "dilemma.too_little_evidence.title": {"nl": "Te weinig gegevens om te oordelen", "en": "Too little evidence to judge"},
     "dilemma.too_little_evidence.text": {
         "nl": "Bij {groups} ligt de verhouding met de referentiegroep buiten de band {low}-{high}, maar het "
-              "interval loopt van onder {low} tot boven {high}: de testperiode heeft te weinig selecties om te "
-              "zeggen of het model deze groepen anders behandelt, in welke richting dan ook. Besluit u zonder dit "
-              "bewijs, of eist u het eerst (een langere testperiode, of toezicht "
-              "op de uitkomsten via het aselecte deel van de werklijst)?",
+              "interval loopt van onder {low} tot boven {high}: deze groepen hebben in de testperiode te weinig "
+              "selecties om te zeggen of het model ze anders behandelt, in welke richting dan ook. Besluit u "
+              "zonder dit bewijs, of eist u het eerst (een langere testperiode, of toezicht op de uitkomsten via "
+              "het aselecte deel van de werklijst)?",
         "en": "For {groups} the ratio to the reference group lies outside the band {low}-{high}, but its interval "
-              "runs from below {low} to above {high}: the test period has too few selections to tell whether the "
-              "model treats these groups differently, in either direction. Do you decide without this evidence, "
-              "or do you require it first (a longer test period, or monitoring the outcomes through the random "
-              "part of the worklist)?"},
+              "runs from below {low} to above {high}: these groups have too few selections in the test period to "
+              "tell whether the model treats them differently, in either direction. Do you decide without this "
+              "evidence, or do you require it first (a longer test period, or monitoring the outcomes through the "
+              "random part of the worklist)?"},
     "dilemma.too_little_evidence.more": {"nl": " en {n} andere", "en": " and {n} others"},
     "dilemma.disparity.text": {
         "nl": "Bij {attribute} heeft de groep '{group}' een {metric} van {ratio} keer die van '{reference}' "
