@@ -136,15 +136,13 @@ def build_batch(root: Path, batch_size: int) -> dict:
     from risico.synth.doorstarts import plant_doorstarts
     from risico.synth.population import generate_population
     from risico.synth.providers import generate_providers
-    from risico.synth.world import _finish_batch, batch_month
+    from risico.synth.world import _finish_batch, batch_month, seed_streams
 
     params = parse_generate_params(yaml.safe_load((root / "params.yaml").read_text(encoding="utf-8"))["generate"])
-    # the same children of the seed as generate_world: population 0, providers 1, batch 6, doorstarts 8
-    seeds = np.random.SeedSequence(params.seed).spawn(9)
-    pop = generate_population(np.random.default_rng(seeds[0]), params)
-    rng_door = np.random.default_rng(seeds[8])
-    prov = plant_doorstarts(rng_door, params, generate_providers(np.random.default_rng(seeds[1]), params,
-                                                                 pop.addresses), pop.addresses)
+    rng = seed_streams(params)                       # the same streams as generate_world
+    pop = generate_population(rng["population"], params)
+    prov = plant_doorstarts(rng["doorstarts"], params, generate_providers(rng["providers"], params, pop.addresses),
+                            pop.addresses)
     raw = root / "data" / "raw"
     for table, frame, key in (("households", pop.households, "household_id"),
                               ("providers", prov.providers, "provider_id")):
@@ -161,8 +159,8 @@ def build_batch(root: Path, batch_size: int) -> dict:
     boosted = dataclasses.replace(params, applications=dataclasses.replace(params.applications,
                                                                            per_household=per_household))
     first_id = len(history) + 1
-    draw = generate_applications(np.random.default_rng(seeds[6]), boosted, pop, prov, follow_rng=rng_door,
-                                 window=window, first_id=first_id)
+    draw = generate_applications(rng["batch"], boosted, pop, prov, follow_rng=rng["doorstarts"], window=window,
+                                 first_id=first_id)
     drawn = len(draw.table)
     if drawn < batch_size:
         raise SystemExit(f"drew only {drawn:,} applications for a batch of {batch_size:,}")

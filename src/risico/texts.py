@@ -6,9 +6,10 @@ scattered through the code. Dutch is the default language.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
-__all__ = ["Language", "LANGUAGES", "text", "TEXTS"]
+__all__ = ["Language", "LANGUAGES", "text", "own_key", "TEXTS"]
 
 Language = Literal["nl", "en"]
 LANGUAGES: tuple[str, ...] = ("nl", "en")
@@ -871,6 +872,17 @@ TEXTS: dict[str, dict[str, str]] = {
     "where.done": {"nl": "Klaar. De pijplijn heeft het volgende gemaakt:", "en": "Done. The pipeline produced:"},
     "where.open_first": {"nl": "Open eerst: {path}", "en": "Open first: {path}"},
 }
+
+
+def own_key(key: str, target: str, texts: Mapping[str, object] = TEXTS) -> str:
+    """The key of ``target``'s own wording (``<key>.<target>``, e.g. for providers) where ``texts`` has one,
+    else ``key`` (the wording both units of analysis share).
+
+    >>> own_key("audit.title", "providers"), own_key("audit.title", "applications")
+    ('audit.title.providers', 'audit.title')
+    """
+    specific = f"{key}.{target}"
+    return specific if specific in texts else key
 
 
 def text(key: str, language: Language = "nl", **values: object) -> str:

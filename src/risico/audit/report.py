@@ -15,7 +15,7 @@ from typing import Any
 
 from risico.audit.run import summary_numbers
 from risico.htmlpage import esc, page, table
-from risico.texts import TEXTS, Language, text
+from risico.texts import Language, own_key, text
 
 __all__ = ["render_report"]
 
@@ -26,11 +26,6 @@ def _pct(value: Any) -> str:
 
 def _n(value: Any, digits: int = 2) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
-
-
-def _own(key: str, target: str) -> str:
-    """``key.<target>`` where texts.py has a variant for the unit of analysis (e.g. ``.providers``), else ``key``."""
-    return f"{key}.{target}" if target != "applications" and f"{key}.{target}" in TEXTS else key
 
 
 def render_report(result: Mapping, *, language: Language, figures: Sequence[Path] = (),
@@ -74,10 +69,10 @@ def render_report(result: Mapping, *, language: Language, figures: Sequence[Path
         data = base64.b64encode(Path(figure).read_bytes()).decode("ascii")
         parts.append(f"<figure><img alt='{esc(Path(figure).stem)}' style='max-width:100%' "
                      f"src='data:image/png;base64,{data}'></figure>")
-    method = t(_own("audit.method_text", target), k=_k(result["selection"]), n_boot=p["n_boot"],
+    method = t(own_key("audit.method_text", target), k=_k(result["selection"]), n_boot=p["n_boot"],
                correction=p["correction"], low=p["tolerance"][0], high=p["tolerance"][1], min_size=p["min_group_size"])
     parts += [f"<h3>{esc(t('audit.method'))}</h3>", f"<p>{esc(method)}</p>"]
-    return page(t(_own("audit.title", target)), lang, parts)
+    return page(t(own_key("audit.title", target)), lang, parts)
 
 
 def _k(selection: Mapping) -> int:

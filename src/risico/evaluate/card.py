@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from risico.htmlpage import esc, page, table
-from risico.texts import TEXTS, Language, text
+from risico.texts import Language, own_key, text
 
 __all__ = ["Section", "card_sections", "to_markdown", "to_html"]
 
@@ -31,7 +31,7 @@ def card_sections(result: Mapping, splits: Mapping, training: Mapping, importanc
 
     def t(key: str, **kw: object) -> str:
         """The text of ``key``, or of ``key.<target>`` where the target has its own wording."""
-        return text(f"{key}.{target}" if f"{key}.{target}" in TEXTS else key, lang, **kw)
+        return text(own_key(key, target), lang, **kw)
 
     data = t("card.data_text", validation_start=dates["validation_start"], test_start=dates["test_start"],
              source=t(f"card.source.{training['label_source']}"), fit_rows=f"{training['fit_rows']:,}",

@@ -73,7 +73,7 @@ from risico.governance.worklist import FEATURE_SECTION
 from risico.governance.worklist import SECTION as WORKLIST_SECTION
 from risico.io import atomic_file
 from risico.params import ParamError, SectionReader, load_section
-from risico.texts import LANGUAGES, TEXTS, Language
+from risico.texts import LANGUAGES, TEXTS, Language, own_key
 from risico.train.firewall import parse_protected_params
 
 __all__ = ["HELP", "FIELDS", "PLACEHOLDER", "UNKNOWN_FIELDS", "DEFAULT_OUT", "RegisterInputs", "read_inputs",
@@ -123,8 +123,7 @@ def variant(key: str, target: str) -> str:
     >>> variant("naam", "providers"), variant("naam", "applications"), variant("status.in_use", "providers")
     ('naam.providers', 'naam', 'status.in_use')
     """
-    specific = f"{key}.{target}"
-    return specific if specific in TEXT else key
+    return own_key(key, target, TEXT)
 
 
 # -- reading --------------------------------------------------------------------------------------------

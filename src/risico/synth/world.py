@@ -17,13 +17,17 @@ from risico.synth.params import GenerateParams
 from risico.synth.population import generate_population
 from risico.synth.providers import generate_providers
 
-__all__ = ["World", "generate_world", "RAW_TABLES", "TRUTH_TABLES", "batch_month"]
+__all__ = ["World", "generate_world", "seed_streams", "STREAMS", "RAW_TABLES", "TRUTH_TABLES", "batch_month"]
 
 RAW_TABLES = ("persons", "households", "addresses", "providers", "applications", "declarations", "investigations",
               "absences")
 TRUTH_TABLES = ("applications_truth", "providers_truth", "intermediaries_truth", "batch_truth")
 #: A batch holds new applications: not yet decided, so without ``decision_date`` and ``awarded``.
 UNDECIDED = ("decision_date", "awarded")
+#: The world's random streams, one child of ``SeedSequence(params.seed)`` each, in spawn order. A new part of
+#: the world appends its stream, so the streams before it, and the tables they draw, stay the same.
+STREAMS = ("population", "providers", "applications", "investigations", "provider_investigations", "declarations",
+           "batch", "absences", "doorstarts")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,9 +62,8 @@ def generate_world(params: GenerateParams) -> World:
     (child 8, added last) draw from their own child, so with
     ``providers.doorstart_share: 0`` the world is the one without them.
     """
-    seeds = np.random.SeedSequence(params.seed).spawn(9)
     rng_pop, rng_prov, rng_app, rng_inv, rng_pinv, rng_decl, rng_batch, rng_abs, rng_door = (
-        np.random.default_rng(s) for s in seeds)
+        seed_streams(params).values())
     pop = generate_population(rng_pop, params)
     prov = plant_doorstarts(rng_door, params, generate_providers(rng_prov, params, pop.addresses), pop.addresses)
     apps = generate_applications(rng_app, params, pop, prov, follow_rng=rng_door)
@@ -94,6 +97,12 @@ def generate_world(params: GenerateParams) -> World:
     truth = {"applications_truth": truth_apps, "providers_truth": prov.truth,
              "intermediaries_truth": intermediaries, "batch_truth": batch.truth}
     return World(raw=raw, truth=truth, batch=batch_table)
+
+
+def seed_streams(params: GenerateParams) -> dict[str, np.random.Generator]:
+    """The random generator of each part of the world (:data:`STREAMS`), as :func:`generate_world` uses them."""
+    children = np.random.SeedSequence(params.seed).spawn(len(STREAMS))
+    return {name: np.random.default_rng(child) for name, child in zip(STREAMS, children)}
 
 
 def batch_month(params: GenerateParams) -> tuple[dt.date, dt.date]:
