@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "register": "risico.governance.register",
     "where": "risico.where",
     "contract": "risico.contract",
+    "expectations": "risico.validate.suites_cli",
     "export-csv": "risico.ingest.export",
 }
 

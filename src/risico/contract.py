@@ -5,6 +5,14 @@ rendered from it (``python -m risico contract --out docs/data-contract.md``; a
 test keeps the two in sync), the generator's output is checked against it, and
 the validation stage builds its expectations from it.
 
+Coded columns (``district``, ``scheme``, ``household_type``,
+``migration_background``) name a vocabulary instead of listing codes:
+:func:`contract_for` fills in the municipality's vocabularies (the
+``vocabularies`` section of ``params.yaml``, :mod:`risico.vocabularies`);
+:data:`CONTRACT` holds the synthetic world's defaults. This module imports no
+pipeline stage: the generator takes its codes from the contract, never the
+other way round.
+
 Protected columns (``protected=True``) may be read only by the fairness audit
 (EU AI Act Art. 10(5)); they never become model inputs.
 """
@@ -20,10 +28,10 @@ from typing import Literal
 import pandas as pd
 
 from risico.io import atomic_file
-from risico.synth.params import DISTRICTS, HOUSEHOLD_TYPES, MIGRATION_GROUPS, SCHEMES
+from risico.vocabularies import DEFAULT_VOCABULARIES, GENDERS, Vocabularies
 
-__all__ = ["Column", "Table", "CONTRACT", "TRUTH_CONTRACT", "protected_columns", "conformance_problems",
-           "render_markdown"]
+__all__ = ["Column", "Table", "CONTRACT", "TRUTH_CONTRACT", "contract_for", "protected_columns",
+           "conformance_problems", "render_markdown"]
 
 Kind = Literal["str", "int", "float", "bool", "datetime"]
 
@@ -40,6 +48,10 @@ class Column:
     unique: bool = False
     protected: bool = False
     references: str | None = None      # "table.column"
+    #: A coded column: the field of :class:`~risico.vocabularies.Vocabularies` that holds its codes.
+    vocabulary: str | None = None
+    #: A regular expression every value matches (instead of ``allowed``), e.g. the CBS wijkcode.
+    pattern: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,19 +71,19 @@ class Table:
 
 
 _ID = "pseudonymous id"
-GENDERS = ("female", "male", "x")
 LANGUAGE = ("good", "moderate", "limited")
 EDUCATION = ("low", "middle", "high", "in_school")
 NATIONALITY = ("dutch", "eu", "non_eu")
 
-CONTRACT: dict[str, Table] = {t.name: t for t in (
+# Coded columns name their vocabulary; contract_for fills in its codes.
+_TABLES: tuple[Table, ...] = (
     Table("persons", "Every person registered in the municipality (BRP extract), children included.", (
         Column("person_id", "str", _ID, unique=True),
         Column("household_id", "str", "household the person belongs to", references="households.household_id"),
         Column("role", "str", "position in the household", allowed=("head", "partner", "child")),
         Column("age", "int", "age in years at the end of the period", minimum=0, maximum=120, protected=True),
         Column("gender", "str", "registered gender (x: neither)", allowed=GENDERS, protected=True),
-        Column("migration_background", "str", "migration background (CBS definition)", allowed=MIGRATION_GROUPS,
+        Column("migration_background", "str", "migration background (CBS definition)", vocabulary="migration_groups",
                protected=True),
         Column("nationality_group", "str", "nationality, grouped", allowed=NATIONALITY, protected=True),
         Column("language_proficiency", "str", "Dutch language proficiency (a known proxy for migration background)",
@@ -81,16 +93,16 @@ CONTRACT: dict[str, Table] = {t.name: t for t in (
     )),
     Table("households", "Households as registered, one address each.", (
         Column("household_id", "str", _ID, unique=True),
-        Column("household_type", "str", "composition", allowed=HOUSEHOLD_TYPES),
+        Column("household_type", "str", "composition", vocabulary="household_types"),
         Column("n_adults", "int", "adults in the household", minimum=1, maximum=2),
         Column("n_children", "int", "children under 18 in the household", minimum=0, maximum=20),
         Column("address_id", "str", "registered address", references="addresses.address_id"),
-        Column("district", "str", "district (wijk) of the address", allowed=DISTRICTS),
+        Column("district", "str", "district (wijk) of the address", vocabulary="districts"),
         Column("postcode4", "int", "4-digit postcode of the address", minimum=1000, maximum=9999),
     )),
     Table("addresses", "Residential addresses (BAG/BRP) with building and housing inspection signals.", (
         Column("address_id", "str", _ID, unique=True),
-        Column("district", "str", "district (wijk)", allowed=DISTRICTS),
+        Column("district", "str", "district (wijk)", vocabulary="districts"),
         Column("postcode4", "int", "4-digit postcode", minimum=1000, maximum=9999),
         Column("floor_area_m2", "int", "usable floor area in m2 (BAG)", minimum=10, maximum=2000),
         Column("persons_registered", "int", "persons registered at the address (BRP)", minimum=0, maximum=500),
@@ -124,7 +136,7 @@ CONTRACT: dict[str, Table] = {t.name: t for t in (
         Column("address_id", "str", "applicant's address at the application date",
                references="addresses.address_id"),
         Column("scheme", "str", "Participatiewet bijstand, Wmo or Jeugdwet, in kind (zin) or as pgb",
-               allowed=SCHEMES),
+               vocabulary="schemes"),
         Column("application_date", "datetime", "date the application was received"),
         Column("decision_date", "datetime", "date of the award decision (on or after the application date)"),
         Column("awarded", "bool", "the provision was awarded"),
@@ -172,7 +184,30 @@ CONTRACT: dict[str, Table] = {t.name: t for t in (
         Column("start_date", "datetime", "first day away"),
         Column("end_date", "datetime", "last day away (inclusive; on or after the start date)"),
     ), may_be_empty=True),
-)}
+)
+
+
+def contract_for(vocabularies: Vocabularies) -> dict[str, Table]:
+    """The contract of the tables the pipeline reads, with ``vocabularies`` for its coded columns.
+
+    >>> from risico.vocabularies import CBS_DISTRICT_PATTERN, Vocabulary
+    >>> own = dataclasses.replace(DEFAULT_VOCABULARIES, districts=Vocabulary(pattern=CBS_DISTRICT_PATTERN))
+    >>> contract_for(own)["addresses"].column("district").pattern == CBS_DISTRICT_PATTERN
+    True
+    """
+    return {t.name: dataclasses.replace(t, columns=tuple(_coded(c, vocabularies) for c in t.columns))
+            for t in _TABLES}
+
+
+def _coded(col: Column, vocabularies: Vocabularies) -> Column:
+    if col.vocabulary is None:
+        return col
+    codes = getattr(vocabularies, col.vocabulary)
+    return dataclasses.replace(col, allowed=codes.values or None, pattern=codes.pattern)
+
+
+#: The contract with the synthetic world's vocabularies (the defaults).
+CONTRACT: dict[str, Table] = contract_for(DEFAULT_VOCABULARIES)
 
 TRUTH_CONTRACT: dict[str, Table] = {t.name: t for t in (
     Table("applications_truth", "Ground truth per application (synthetic world only; evaluation only).", (
@@ -240,6 +275,10 @@ def conformance_problems(frame: pd.DataFrame, table: Table) -> list[str]:
         present = values.dropna()
         if col.allowed is not None and not present.isin(col.allowed).all():
             problems.append(f"{where}: values outside {col.allowed}: {sorted(set(present) - set(col.allowed))[:5]}")
+        if col.pattern is not None:
+            outside = present[~present.astype("str").str.contains(col.pattern, regex=True)]
+            if len(outside):
+                problems.append(f"{where}: values not matching {col.pattern}: {sorted(set(outside))[:5]}")
         if col.minimum is not None and (present < col.minimum).any():
             problems.append(f"{where}: values below {col.minimum}")
         if col.maximum is not None and (present > col.maximum).any():
@@ -256,7 +295,9 @@ def render_markdown() -> str:
              "edit the code, not this file (a test keeps them in sync).", "",
              "Types: `str` (text), `int`, `float`, `bool`, `datetime` (a date; CSV input may write it as",
              "`dd-mm-yyyy` or ISO). **Protected** columns are read only by the fairness audit and never become",
-             "model inputs (EU AI Act Art. 10(5)); the validation stage writes them to separate files.", ""]
+             "model inputs (EU AI Act Art. 10(5)); the validation stage writes them to separate files.",
+             "Coded columns take their codes from a vocabulary in the `vocabularies` section of `params.yaml`",
+             "(see `docs/pipeline.md`); the tables show the synthetic world's codes, the defaults.", ""]
     for title, contract in (("Tables the pipeline reads (`data/raw/`)", CONTRACT),
                             ("Ground truth of the synthetic world (`data/truth/`, evaluation only)", TRUTH_CONTRACT)):
         lines += [f"## {title}", ""]
@@ -275,8 +316,13 @@ def render_markdown() -> str:
 
 def _allowed_text(col: Column) -> str:
     parts = []
-    if col.allowed is not None:
-        parts.append(", ".join(f"`{v}`" for v in col.allowed))
+    codes = ", ".join(f"`{v}`" for v in col.allowed) if col.allowed is not None else None
+    if col.pattern is not None:
+        codes = f"matching `{col.pattern}`"
+    if col.vocabulary is not None:
+        codes = f"a code of `vocabularies.{col.vocabulary}` (default: {codes})"
+    if codes is not None:
+        parts.append(codes)
     if col.minimum is not None or col.maximum is not None:
         parts.append(f"{_num(col.minimum)} to {_num(col.maximum)}")
     if col.unique:

@@ -15,7 +15,7 @@ import pytest
 from risico.describe import age_band
 from risico.synth import generate_world
 from risico.synth.population import DISTRICT_WEIGHTS, LANGUAGE_BASE, LANGUAGE_SHIFTED
-from risico.synth.params import DISTRICTS
+from risico.vocabularies import DISTRICTS
 
 N_PERSONS = 200_000
 Z = 4.0

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from risico.errors import RisicoError
+from risico.vocabularies import LAWS  # the law of each scheme prefix (small triangle)
 
 __all__ = ["GROUP_BUILDERS", "FEATURE_GROUPS", "GROWTH_CAP", "count_before", "day_numbers", "month_numbers", "lookup",
            "positions"]
@@ -28,8 +29,6 @@ __all__ = ["GROUP_BUILDERS", "FEATURE_GROUPS", "GROWTH_CAP", "count_before", "da
 GROWTH_CAP = 5.0
 #: Provider end reasons that mark a failed career step of its director.
 FAILED_END_REASONS = ("failed", "sanctioned")
-#: Law of each scheme prefix (small triangle).
-LAWS = ("pw", "wmo", "jw")
 
 DANGLING = ("Table '{table}' column '{column}' has {count} value(s) not found in {parent}, e.g. {example!r}. "
             "Every reference must resolve; run the validate stage, which quarantines such rows.")

@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from risico.contract import CONTRACT, Table
+from risico.contract import CONTRACT, Table, contract_for
 from risico.errors import RisicoError
 from risico.evaluate.reasons import N_REASONS
 from risico.governance.decisions import (TARGETS, artifact_hashes, check_gate, default_model_path,
@@ -204,7 +204,7 @@ def make_worklist(args: argparse.Namespace) -> dict[str, Any]:
     target = args.target
     section = SECTION[target]
     params_all = {s: load_section(args.params, s) for s in (section, "report", "data", "ingest", "validate",
-                                                            FEATURE_SECTION[target], "train")}
+                                                            "vocabularies", FEATURE_SECTION[target], "train")}
     wl = parse_worklist_params(params_all[section], section)
     language = SectionReader(params_all["report"], "report").choice("language", LANGUAGES)
     fill_default_paths(args, target)
@@ -347,7 +347,8 @@ def _read_batch(args: argparse.Namespace, params_all: dict[str, Any], history: d
     from risico.ingest.readers import read_table
     from risico.privacy import check_frames
     from risico.validate.core import PROBLEM_COLUMN, ValidationError, parse_validate_params, validate_table
-    from risico.validate.suites import load_suites
+    from risico.validate.suites import check_vocabularies, load_suites
+    from risico.vocabularies import parse_vocabularies
 
     max_mb = SectionReader(params_all["ingest"], "ingest").float("max_file_mb", 0.0, exclusive_minimum=True)
     result = read_table(args.batch, BATCH_TABLE, max_file_mb=max_mb)
@@ -363,10 +364,13 @@ def _read_batch(args: argparse.Namespace, params_all: dict[str, Any], history: d
     frame.insert(position, "decision_date", pd.Series(pd.Timestamp(as_of), index=frame.index,
                                                       dtype=frame["application_date"].dtype))
     vparams = parse_validate_params(params_all["validate"])
+    contract = contract_for(parse_vocabularies(params_all["vocabularies"]))
+    suite = load_suites(args.expectations)["applications"]
+    check_vocabularies({"applications": suite}, contract, params=str(args.params))
     parents = {name: history[name] for name in ("households", "persons", "addresses", "providers")}
     try:
-        accepted, rejected = validate_table(frame, load_suites(args.expectations)["applications"],
-                                            CONTRACT["applications"], parents, vparams, today=dt.date.today())
+        accepted, rejected = validate_table(frame, suite, contract["applications"], parents, vparams,
+                                            today=dt.date.today())
     except ValidationError as exc:
         raise ValidationError(f"Batch {args.batch}: {exc}") from None
     clash = accepted["application_id"].isin(history["applications"]["application_id"]).to_numpy()

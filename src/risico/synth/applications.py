@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 
 from risico.synth._common import calibrate_intercept, day_number, draw_categories, make_ids, sigmoid
-from risico.synth.params import CARE_SCHEMES, HOUSEHOLD_TYPES, MIGRATION_GROUPS, SCHEMES, GenerateParams
+from risico.synth.params import GenerateParams
 from risico.synth.population import Population
 from risico.synth.doorstarts import follow_applications
 from risico.synth.providers import ProviderWorld, pick_registered
+from risico.vocabularies import CARE_SCHEMES, HOUSEHOLD_TYPES, MIGRATION_GROUPS, SCHEMES
 
 HOURLY_RATE = {"wmo_zin": 62.0, "wmo_pgb": 35.0, "jw_zin": 78.0, "jw_pgb": 40.0}
 HOURS_MEAN = {"wmo_zin": 8.0, "wmo_pgb": 10.0, "jw_zin": 14.0, "jw_pgb": 16.0}

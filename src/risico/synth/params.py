@@ -8,13 +8,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from risico.params import BAD_VALUE, ParamError, SectionReader
+# The world draws the contract's default codes; the contract owns them (the core never imports the generator).
+from risico.vocabularies import DISTRICTS, GENDERS, HOUSEHOLD_TYPES, MIGRATION_GROUPS, SCHEMES
 
 __all__ = [
-    "DISTRICTS",
-    "SCHEMES",
-    "CARE_SCHEMES",
-    "MIGRATION_GROUPS",
-    "HOUSEHOLD_TYPES",
     "ROUTES",
     "GenerateParams",
     "parse_generate_params",
@@ -23,13 +20,6 @@ __all__ = [
 SECTION = "generate"
 
 
-#: District (wijk) codes of the fictional municipality.
-DISTRICTS: tuple[str, ...] = tuple(f"W{i:02d}" for i in range(1, 13))
-SCHEMES: tuple[str, ...] = ("pw_bijstand", "wmo_zin", "wmo_pgb", "jw_zin", "jw_pgb")
-CARE_SCHEMES: tuple[str, ...] = ("wmo_zin", "wmo_pgb", "jw_zin", "jw_pgb")
-MIGRATION_GROUPS: tuple[str, ...] = ("none", "western", "non_western")
-HOUSEHOLD_TYPES: tuple[str, ...] = ("single", "single_parent", "couple", "couple_with_children")
-GENDERS: tuple[str, ...] = ("female", "male", "x")
 #: Non-random investigation routes (``random`` is set by ``random_share``).
 ROUTES: tuple[str, ...] = ("caseworker", "risk_rule", "tip")
 

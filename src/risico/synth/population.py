@@ -16,13 +16,8 @@ import numpy as np
 import pandas as pd
 
 from risico.synth._common import draw_categories, make_ids
-from risico.synth.params import (
-    DISTRICTS,
-    GENDERS,
-    HOUSEHOLD_TYPES,
-    MIGRATION_GROUPS,
-    GenerateParams,
-)
+from risico.synth.params import GenerateParams
+from risico.vocabularies import DISTRICTS, GENDERS, HOUSEHOLD_TYPES, MIGRATION_GROUPS
 
 #: Relative size of each district (fixed: the municipality's map).
 DISTRICT_WEIGHTS = np.array([10, 9, 8, 9, 7, 8, 10, 8, 9, 7, 8, 7], dtype=float)

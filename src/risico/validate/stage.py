@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from risico.contract import CONTRACT
+from risico.contract import CONTRACT, contract_for
 from risico.ingest.stage import MANIFEST
 from risico.io import atomic_dir, atomic_file, write_json, write_parquet
 from risico.params import SectionReader, load_section
@@ -28,6 +28,7 @@ from risico.texts import LANGUAGES
 from risico.validate import report
 from risico.validate.core import ValidationError, parse_validate_params, validate_tables
 from risico.validate.drift import drift_table
+from risico.vocabularies import parse_vocabularies
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,8 @@ HELP = "check the tables against the data contract (Great Expectations), quarant
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--params", default="params.yaml", help="params file (sections 'validate', 'report')")
+    parser.add_argument("--params", default="params.yaml",
+                        help="params file (sections 'validate', 'vocabularies', 'report')")
     parser.add_argument("--ingested", required=True, type=Path, help="typed tables from ingest")
     parser.add_argument("--expectations", required=True, type=Path, help="folder of suite JSON files")
     parser.add_argument("--reference", required=True, type=Path,
@@ -48,16 +50,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> None:
-    from risico.validate.suites import load_suites
+    from risico.validate.suites import check_vocabularies, load_suites
 
     params = parse_validate_params(load_section(args.params, "validate"))
+    contract = contract_for(parse_vocabularies(load_section(args.params, "vocabularies")))
     rep = SectionReader(load_section(args.params, "report"), "report")
     language = rep.choice("language", LANGUAGES)
     frames = {name: pd.read_parquet(args.ingested / f"{name}.parquet") for name in CONTRACT}
     manifest = json.loads((args.ingested / MANIFEST).read_text(encoding="utf-8"))
     suites = load_suites(args.expectations)
+    check_vocabularies(suites, contract, params=str(args.params))
     try:
-        validation = validate_tables(frames, suites, params, today=dt.date.today())
+        validation = validate_tables(frames, suites, params, today=dt.date.today(), contract=contract)
     except ValidationError as exc:
         _write_report(args, report.summary({}, None, None, str(exc), params.drift_warn_psi), None, manifest, None,
                       None, language, params.drift_warn_psi)

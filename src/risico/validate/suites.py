@@ -3,7 +3,10 @@
 * :func:`build_suite` turns a :class:`~risico.contract.Table` into a suite as a
   plain dict; :func:`write_suites` / :func:`load_suites` keep one JSON file per
   table in ``expectations/`` (sorted keys, no ids or timestamps, so the files
-  only change when the contract does).
+  only change when the contract or the ``vocabularies`` of ``params.yaml`` do:
+  ``python -m risico expectations --params params.yaml --out expectations``).
+* :func:`check_vocabularies` stops when the suites' coded columns do not
+  check the vocabularies of ``params.yaml`` (the suites are stale).
 * :func:`run_suite` validates a DataFrame against a suite in an ephemeral GX
   context (nothing is written to disk).
 * :func:`row_failures` evaluates the row-level expectations of a suite in
@@ -37,10 +40,12 @@ import numpy as np
 import pandas as pd
 
 from risico.contract import CONTRACT, Column, Table
+from risico.errors import RisicoError
 from risico.io import atomic_file
 
 __all__ = ["build_suite", "write_suites", "load_suites", "run_suite", "run_suites", "row_failures",
-           "row_failure_masks", "SuiteResult", "ExpectationOutcome", "GX_TYPES", "PAIR_RULES", "MAX_EXAMPLES"]
+           "row_failure_masks", "check_vocabularies", "StaleSuiteError", "SuiteResult", "ExpectationOutcome", "GX_TYPES", "PAIR_RULES",
+           "MAX_EXAMPLES", "STALE_VOCABULARY"]
 
 SOURCE = "src/risico/contract.py"
 MAX_EXAMPLES = 5
@@ -54,6 +59,9 @@ SEPARATOR = "; "
 # ``str`` column, and nullable dtypes need their class names, e.g. "Int64Dtype".)
 GX_TYPES: dict[str, str] = {"str": "str", "int": "int64", "float": "float64", "bool": "bool",
                             "datetime": "datetime64"}
+
+STALE_VOCABULARY = ("Suite '{table}' checks {column} with {found}, but the vocabularies of {params} give {wanted}. "
+                    "Write them again: python -m risico expectations --params {params} --out <the expectations folder>")
 
 # Date sanity across two columns: (table, later column, earlier column); the later one may equal the earlier.
 PAIR_RULES: tuple[tuple[str, str, str], ...] = (
@@ -108,10 +116,7 @@ def build_suite(table: Table) -> dict[str, Any]:
         if not col.nullable:
             expectations.append(_expectation("expect_column_values_to_not_be_null", "row", f"{c} not empty",
                                              column=c))
-        if col.allowed is not None:
-            expectations.append(_expectation("expect_column_values_to_be_in_set", "row",
-                                             f"{c} in {', '.join(col.allowed)}", column=c,
-                                             value_set=list(col.allowed)))
+        expectations.extend(_vocabulary_expectations(col))
         if col.minimum is not None or col.maximum is not None:
             bounds = {}
             if col.minimum is not None:
@@ -132,6 +137,49 @@ def build_suite(table: Table) -> dict[str, Any]:
     if len(set(rules)) != len(rules) or any(SEPARATOR in r for r in rules):
         raise ValueError(f"{table.name}: rule texts must be unique and must not contain {SEPARATOR!r}")
     return {"name": table.name, "meta": {"source": SOURCE}, "expectations": expectations}
+
+
+def _vocabulary_expectations(col: Column) -> list[dict[str, Any]]:
+    """The allowed-values rule of a column: its value set, or the pattern its values match."""
+    c = col.name
+    found = []
+    if col.allowed is not None:
+        found.append(_expectation("expect_column_values_to_be_in_set", "row", f"{c} in {', '.join(col.allowed)}",
+                                  column=c, value_set=list(col.allowed)))
+    if col.pattern is not None:
+        found.append(_expectation("expect_column_values_to_match_regex", "row", f"{c} matches {col.pattern}",
+                                  column=c, regex=col.pattern))
+    return found
+
+
+class StaleSuiteError(RisicoError):
+    """The suites were written for other vocabularies than the ones in ``params.yaml``."""
+
+
+def check_vocabularies(suites: Mapping[str, Mapping[str, Any]], contract: Mapping[str, Table], *,
+                       params: str = "params.yaml") -> None:
+    """Stop when a suite checks a coded column of ``contract`` otherwise than its vocabulary says.
+
+    Raises
+    ------
+    StaleSuiteError
+        Naming the first such suite and column, and the command that writes the suites again.
+    """
+    kinds = {"expect_column_values_to_be_in_set", "expect_column_values_to_match_regex"}
+    for name, table in contract.items():
+        for col in table.columns:
+            if col.vocabulary is None or name not in suites:
+                continue
+            found = [e for e in suites[name]["expectations"]
+                     if e["type"] in kinds and e["kwargs"].get("column") == col.name]
+            wanted = _vocabulary_expectations(col)
+            if found != wanted:
+                raise StaleSuiteError(STALE_VOCABULARY.format(table=name, column=col.name, params=params,
+                                                              found=_rules_text(found), wanted=_rules_text(wanted)))
+
+
+def _rules_text(expectations: list[dict[str, Any]]) -> str:
+    return " and ".join(f"'{e['meta']['rule']}'" for e in expectations) or "no allowed-values rule"
 
 
 def _dumps(suite: Mapping[str, Any]) -> str:
@@ -174,6 +222,11 @@ def _in_set(frame: pd.DataFrame, kw: Mapping[str, Any], today: dt.date) -> np.nd
     return _bool(values.notna()) & ~_bool(values.isin(kw["value_set"]))
 
 
+def _regex(frame: pd.DataFrame, kw: Mapping[str, Any], today: dt.date) -> np.ndarray:
+    values = frame[kw["column"]]     # GX's pandas rule: a regex *search* on the values as text
+    return _bool(values.notna()) & ~_bool(values.astype("str").str.contains(kw["regex"], regex=True))
+
+
 def _between(frame: pd.DataFrame, kw: Mapping[str, Any], today: dt.date) -> np.ndarray:
     values = frame[kw["column"]]
     bad = np.zeros(len(values), dtype=bool)
@@ -206,6 +259,7 @@ def _future(frame: pd.DataFrame, kw: Mapping[str, Any], today: dt.date) -> np.nd
 _ROW_MASKS: dict[str, Callable[[pd.DataFrame, Mapping[str, Any], dt.date], np.ndarray]] = {
     "expect_column_values_to_not_be_null": _not_null,
     "expect_column_values_to_be_in_set": _in_set,
+    "expect_column_values_to_match_regex": _regex,
     "expect_column_values_to_be_between": _between,
     "expect_column_values_to_be_unique": _unique,
     "expect_column_pair_values_a_to_be_greater_than_b": _pair,
@@ -440,5 +494,5 @@ def run_suites(frames: Mapping[str, pd.DataFrame], suites: Mapping[str, Mapping[
     return {name: run_suite(frames[name], suite, today=today) for name, suite in suites.items()}
 
 
-if __name__ == "__main__":     # python -m risico.validate.suites expectations
+if __name__ == "__main__":     # python -m risico.validate.suites expectations (the default vocabularies)
     write_suites(Path(sys.argv[1] if len(sys.argv) > 1 else "expectations"))
