@@ -32,7 +32,7 @@ def suites():
     return load_suites(REPO / "expectations")
 
 
-def run_pipeline(tmp_path, tables, source="files", **params):
+def run_pipeline(tmp_path, tables, source="files", expectations=REPO / "expectations", **params):
     """Write ``tables`` as Dutch CSV extracts, then ingest and validate them from the command line."""
     values = set_key(repo_params(), "data.source", source)
     for key, value in params.items():
@@ -42,17 +42,17 @@ def run_pipeline(tmp_path, tables, source="files", **params):
     extracts.mkdir(exist_ok=True)
     for name, frame in tables.items():
         to_dutch_csv(frame, extracts / f"{name}.csv")
-    return ingest_and_validate(tmp_path, extracts)
+    return ingest_and_validate(tmp_path, extracts, expectations)
 
 
-def ingest_and_validate(root, extracts):
+def ingest_and_validate(root, extracts, expectations=REPO / "expectations"):
     """The two stages on ``extracts`` with ``root/params.yaml``; outputs under ``root``."""
     p = str(root / "params.yaml")
     status = main(["--quiet", "ingest", "--params", p, "--synthetic", str(extracts), "--files", str(extracts),
                    "--out", str(root / "ingested")])
     assert status == 0
     return main(["--quiet", "validate", "--params", p, "--ingested", str(root / "ingested"),
-                 "--expectations", str(REPO / "expectations"), "--reference", str(extracts),
+                 "--expectations", str(expectations), "--reference", str(extracts),
                  "--interim", str(root / "interim"), "--protected", str(root / "protected"),
                  "--quarantine", str(root / "quarantine"), "--report", str(root / "report"),
                  "--metrics", str(root / "metrics.json")])
