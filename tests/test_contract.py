@@ -39,3 +39,17 @@ def test_a_conforming_frame_has_no_problems():
 def test_each_breach_is_reported(change, problem):
     problems = conformance_problems(change(good_addresses()), CONTRACT["addresses"])
     assert len(problems) == 1 and problems[0].startswith(problem), problems
+
+
+CORE = ("risico", "risico.contract", "risico.vocabularies", "risico.params", "risico.io", "risico.texts",
+        "risico.errors", "risico.target")
+
+
+def test_the_core_imports_no_stage():
+    import subprocess
+    import sys
+
+    code = (f"import sys; import {', '.join(CORE[1:])}; "
+            "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] == 'risico')))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert set(loaded) == set(CORE), "the core imports a stage: " + ", ".join(sorted(set(loaded) - set(CORE)))
