@@ -7,6 +7,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from risico.synth import _portable
+
 EPOCH = dt.date(1970, 1, 1)
 
 
@@ -40,7 +42,8 @@ def draw_categories(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
+    """1 / (1 + e**-x), the same bits on every processor (``_portable.exp``, not ``np.exp``)."""
+    return 1.0 / (1.0 + _portable.exp(-np.asarray(x, dtype=float)))
 
 
 def calibrate_intercept(logit_without_intercept: np.ndarray, target_mean: float) -> float:

@@ -17,6 +17,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
+from risico.synth import _portable
 from risico.synth._common import calibrate_intercept, day_number, make_ids, sigmoid, to_datetime
 from risico.synth.params import GenerateParams
 
@@ -177,7 +178,7 @@ def pick_registered(rng: np.random.Generator, candidates: np.ndarray, prov: Prov
     """
     order = candidates[np.argsort(prov.registration_day[candidates], kind="stable")]
     reg = prov.registration_day[order]
-    cum = np.cumsum(prov.staff[order] ** 0.7)
+    cum = np.cumsum(_portable.power(prov.staff[order], 0.7))     # not **: np.power's last bits vary by processor
     k = np.searchsorted(reg, day, side="right")            # number registered by then
     k = np.maximum(k, 1)
     pick = np.searchsorted(cum, rng.random(day.size) * cum[k - 1], side="right")
