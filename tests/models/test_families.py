@@ -277,3 +277,23 @@ def test_errors_say_what_is_wrong(make, message):
         make()
     assert str(caught.value) == message
     assert isinstance(caught.value, RisicoError) and "\n" not in message
+
+
+@pytest.mark.parametrize("process_option", ["ALL", "NONE"])
+def test_the_ebm_runs_interprets_avx2_path_whatever_the_process_option(world, models, process_option):
+    """interpret's native path is pinned (models/ebm.py): a process-wide setting changes neither fit nor score."""
+    from interpret import develop
+    from interpret.utils._native import Native
+
+    from risico.models.ebm import ACCELERATION
+
+    assert ACCELERATION == Native.AccelerationFlags_AVX2
+    before = develop.get_option("acceleration")
+    develop.set_option("acceleration", getattr(Native, f"AccelerationFlags_{process_option}"))
+    try:
+        refitted = fit("ebm", world)
+        X = world["test"][0]
+        assert np.array_equal(refitted.predict_proba(X), models("ebm").predict_proba(X))
+        assert develop.get_option("acceleration") == getattr(Native, f"AccelerationFlags_{process_option}")
+    finally:
+        develop.set_option("acceleration", before)
