@@ -19,7 +19,8 @@ import pandas as pd
 from risico.htmlpage import esc, page, table
 from risico.io import atomic_file, read_tables, write_json
 from risico.params import SectionReader, load_section
-from risico.texts import LANGUAGES, Language, text
+from risico.texts import LANGUAGES, Language
+from risico.texts.world import text
 
 __all__ = [
     "DescribeParams",
@@ -161,7 +162,7 @@ def render_html(metrics: Mapping[str, float], groups: pd.DataFrame, routes: pd.D
     """A self-contained page, in the report language, with small cells suppressed."""
     lang = params.language
     suppressed = text("world.suppressed", lang, min_group_size=params.min_group_size)
-    rows = [(esc(text(f"num.{label}", lang)), _fmt(metrics[key], key)) for label, key in _KEY_NUMBERS
+    rows = [(esc(text(label, lang)), _fmt(metrics[key], key)) for label, key in _KEY_NUMBERS
             if key in metrics]
     parts = [f"<p>{esc(text('world.intro', lang))}</p>", f"<h2>{esc(text('world.key_numbers', lang))}</h2>",
              table(["", ""], rows), f"<h2>{esc(text('world.by_group', lang))}</h2>",
@@ -174,11 +175,11 @@ def render_html(metrics: Mapping[str, float], groups: pd.DataFrame, routes: pd.D
     return page(text("world.title", lang), lang, parts, footer=text("footer.synthetic", lang))
 
 
-_KEY_NUMBERS = (
-    ("persons", "n_persons"), ("households", "n_households"), ("applications", "n_applications"),
-    ("providers", "n_active_providers"), ("investigation_rate", "investigation_rate"),
-    ("random_share", "random_share"), ("observed_hit_rate", "observed_hit_rate"),
-    ("random_hit_rate", "random_hit_rate"), ("true_violation_rate", "true_violation_rate"),
+_KEY_NUMBERS = (      # (text key, metric)
+    ("num.persons", "n_persons"), ("num.households", "n_households"), ("num.applications", "n_applications"),
+    ("num.providers", "n_active_providers"), ("num.investigation_rate", "investigation_rate"),
+    ("num.random_share", "random_share"), ("num.observed_hit_rate", "observed_hit_rate"),
+    ("num.random_hit_rate", "random_hit_rate"), ("num.true_violation_rate", "true_violation_rate"),
 )
 
 

@@ -51,7 +51,7 @@ UNKNOWN_PROVIDER = "Provider {provider!r} is not in table 'providers'; the netwo
 
 def relation_labels(language: str) -> dict[str, str]:
     """The words for each relation (and the figure's ``title``) in ``language``, for tables and figures."""
-    from risico.texts import text
+    from risico.texts.network import text
 
     return {key: text(f"network.{key}", language) for key in (*RELATIONS, "title")}
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import yaml
 
 from risico.params import ParamError
-from risico.texts import LANGUAGES, text
+from risico.texts import LANGUAGES
+from risico.texts.governance import text
 
 HELP = "list the reports and metrics the pipeline produced, and what to open first"
 

@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 
 from risico.evaluate.reasons import reason_codes, render_reasons, template_key
-from risico.texts import LANGUAGES, TEXTS
+from risico.texts import LANGUAGES
+from risico.texts.governance import TEXTS as CHECKS
+from risico.texts.model import TEXTS
 
 PROTECTED_WORDS = re.compile(
     r"\b(leeftijd|jarige?|jaar oud|age[ds]?|old|young|jong|oud|geslacht|gender|sekse|sex|man|mannen|vrouw(en)?|male|"
@@ -90,7 +92,7 @@ def test_every_provider_reason_renders_without_a_protected_word_or_an_empty_valu
     for line in rendered.ravel():
         assert line and not PROTECTED_WORDS.search(line) and "nan" not in line, line
     for feature in X.columns:
-        assert set(TEXTS[f"check.{feature}"]) == set(LANGUAGES), feature
+        assert set(CHECKS[f"check.{feature}"]) == set(LANGUAGES), feature
 
 
 def test_absence_billing_share_reads_as_a_share_or_as_nothing_to_check():

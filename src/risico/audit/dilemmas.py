@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from risico.texts import Language, text
+from risico.texts import Language
+from risico.texts.audit import text
 
 __all__ = ["disparity_dilemmas", "uninformative", "label_bias_dilemma", "proxy_dilemma", "impossibility_dilemma",
            "tradeoff_dilemma", "feedback_dilemma", "stage_flip_dilemmas", "suppressed_dilemma", "verdict",

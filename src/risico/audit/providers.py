@@ -54,7 +54,8 @@ import numpy as np
 import pandas as pd
 
 from risico.params import SectionReader
-from risico.texts import Language, text
+from risico.texts import Language
+from risico.texts.audit import text
 
 __all__ = ["PROVIDER_ATTRIBUTES", "CLIENT_SHARES", "ENTRANT_GROUPS", "MOSTLY", "SECTION", "composition_band",
            "parse_provider_audit_params", "market_access_dilemma", "client_composition_dilemma"]

@@ -15,7 +15,8 @@ from typing import Any
 
 from risico.audit.run import summary_numbers
 from risico.htmlpage import esc, page, table
-from risico.texts import Language, own_key, text
+from risico.texts import Language
+from risico.texts.audit import own_key, text
 
 __all__ = ["render_report"]
 

@@ -53,7 +53,8 @@ from risico.htmlpage import esc, table
 from risico.io import atomic_dir, write_json
 from risico.params import SectionReader, load_section
 from risico.target import Target, read_target
-from risico.texts import LANGUAGES, Language, text
+from risico.texts import LANGUAGES, Language
+from risico.texts.audit import text
 from risico.truth import aligned_truth
 
 log = logging.getLogger(__name__)

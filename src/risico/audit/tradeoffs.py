@@ -47,7 +47,7 @@ from sklearn.utils import Bunch
 
 from risico.audit.funnel import clopper_pearson
 from risico.audit.io import MISSING_GROUP
-from risico.texts import TEXTS, text
+from risico.texts.audit import TEXTS, text
 
 __all__ = ["FAIRLEARN_CONSTRAINTS", "TOLERANCE", "tradeoff_frontier", "impossibility", "frontier_figure"]
 

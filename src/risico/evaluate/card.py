@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from risico.htmlpage import esc, page, table
-from risico.texts import Language, own_key, text
+from risico.texts import Language
+from risico.texts.model import own_key, text
 
 __all__ = ["Section", "card_sections", "to_markdown", "to_html"]
 
@@ -89,14 +90,14 @@ def _performance_table(result: Mapping, lang: Language) -> pd.DataFrame:
             observed = targets["observed"][metric]
             truth = targets.get("truth", {}).get(metric, np.nan)
             rows.append([model, metric, _num(observed), _num(truth)])
-    return pd.DataFrame(rows, columns=[text(f"col.{c}", lang) for c in ("model", "metric", "observed", "truth")])
+    return pd.DataFrame(rows, columns=[text(k, lang) for k in ("col.model", "col.metric", "col.observed", "col.truth")])
 
 
 def _split_table(splits: Mapping, lang: Language) -> pd.DataFrame:
     rows = []
     for split, targets in splits.items():
         for target, metrics in targets.items():
-            rows.append([split, text(f"col.{'observed' if target == 'observed' else 'truth'}", lang),
+            rows.append([split, text("col.observed" if target == "observed" else "col.truth", lang),
                          f"{metrics['n']:,}", _num(metrics["roc_auc"]), _num(metrics["base_rate"])])
     return pd.DataFrame(rows, columns=[text("col.split", lang), "", "n", "ROC AUC", "base rate"])
 

@@ -1,7 +1,7 @@
 """Plain-language reasons: the strongest contributions to one application's score, in Dutch or English.
 
 Codes (the feature behind each reason) are computed for every row at once;
-texts are rendered from ``risico.texts`` (key ``reason.<feature>``, or
+texts are rendered from ``risico.texts.model`` (key ``reason.<feature>``, or
 ``reason.<feature>.true`` / ``.false`` for yes/no features, or
 ``reason.<feature>.missing`` for a feature that may be empty) with the
 application's own values, so an inspector can check each reason.
@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from risico.texts import TEXTS, Language, text
+from risico.texts import Language
+from risico.texts.model import TEXTS, text
 
 __all__ = ["reason_codes", "render_reasons", "reason_table", "template_key", "MIN_CONTRIBUTION", "N_REASONS"]
 

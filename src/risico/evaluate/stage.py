@@ -15,7 +15,8 @@ from risico.evaluate.reasons import reason_table
 from risico.io import atomic_dir, atomic_file, write_json, write_parquet
 from risico.models.store import load_model
 from risico.params import SectionReader, load_section
-from risico.texts import LANGUAGES, text
+from risico.texts import LANGUAGES
+from risico.texts.model import text
 from risico.target import read_target
 from risico.truth import aligned_truth
 from risico.train.firewall import parse_protected_params

@@ -18,7 +18,8 @@ from risico.errors import RisicoError
 from risico.governance.decisions import (TARGETS, artifact_hashes, default_model_path, fill_default_paths,
                                          latest_decision, make_decision, write_decision)
 from risico.params import SectionReader, load_section
-from risico.texts import LANGUAGES, text
+from risico.texts import LANGUAGES
+from risico.texts.governance import text
 
 HELP = "record the ethics committee's decision on this model (binds model, audit, params and data by hash)"
 DEMO_NOT_SYNTHETIC = ("approve --demo is only for the synthetic demo world, but data.source in {params} is {source!r}. "

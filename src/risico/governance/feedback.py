@@ -65,6 +65,7 @@ from risico.governance.hashing import file_sha256
 from risico.governance.routes import ROUTES, read_routes
 from risico.params import SectionReader, load_section
 from risico.texts import LANGUAGES
+from risico.texts.governance import TEXTS, text
 
 __all__ = [
     "OUTCOMES", "HITS", "LABELS", "OUTCOMES_FILE", "OUTCOME_COLUMNS", "FeedbackError", "FeedbackRow",
@@ -76,12 +77,8 @@ HELP = "record what inspectors found per worklist case (CSV or XLSX), for the ne
 
 OUTCOMES = ("nothing", "error_corrected", "help_offered", "fraud")
 HITS = frozenset({"error_corrected", "fraud"})
-LABELS: dict[str, dict[str, str]] = {
-    "nothing": {"nl": "Niets gevonden", "en": "Nothing found"},
-    "error_corrected": {"nl": "Fout hersteld", "en": "Error corrected"},
-    "help_offered": {"nl": "Hulp aangeboden", "en": "Help offered"},
-    "fraud": {"nl": "Fraude", "en": "Fraud"},
-}
+#: The worklist's words for each outcome (``outcome.<code>``), accepted back besides the code.
+LABELS: dict[str, dict[str, str]] = {code: dict(TEXTS[f"outcome.{code}"]) for code in OUTCOMES}
 CASE_HEADERS = ("case_id", "Case id", "Zaaknummer", "Zorgaanbieder", "Provider")
 OUTCOME_HEADERS = ("outcome", "Outcome", "Uitkomst")
 OUTCOMES_FILE = "outcomes.jsonl"
@@ -130,24 +127,6 @@ ALREADY_DIFFERENT = ("File {file}, row {row}: case {case!r} already has outcome 
 BAD_OUTCOMES_LINE = ("Outcome file {file}, line {line} is not an outcome record ({reason}). The file is "
                      "append-only: restore it from the backup instead of editing it.")
 EMPTY_USER = "Option --user must be a non-empty name. Got {value!r} instead."
-
-# -- summary (report.language) -------------------------------------------------
-TEXT: dict[str, dict[str, str]] = {
-    "counts": {
-        "nl": "Uitkomsten uit {file}: {recorded} nu vastgelegd, {already} al eerder vastgelegd, "
-              "{empty} zonder uitkomst (nog niet afgehandeld, overgeslagen).",
-        "en": "Outcomes from {file}: {recorded} recorded now, {already} already recorded, "
-              "{empty} without an outcome (not yet handled, skipped).",
-    },
-    "total": {"nl": "Stand over alle werklijsten (bevinding = fout hersteld of fraude):",
-              "en": "All worklists so far (finding = error corrected or fraud):"},
-    "route": {"nl": "{name}: {handled} afgehandeld, {findings} bevindingen ({rate}), {help} keer hulp aangeboden",
-              "en": "{name}: {handled} handled, {findings} findings ({rate}), help offered {help} time(s)"},
-    "risk": {"nl": "Risicoselectie", "en": "Risk selection"},
-    "random": {"nl": "Willekeurige steekproef", "en": "Random sample"},
-    "no_rate": {"nl": "–", "en": "–"},
-}
-
 
 class FeedbackError(RisicoError):
     """An inspectors' feedback file (or the outcome log) cannot be accepted."""
@@ -525,14 +504,14 @@ def record_feedback(path: Path, *, routes_folder: Path, out: Path, user: str,
 
 def format_summary(result: FeedbackResult, language: str) -> str:
     """The short summary printed after recording, in ``language`` ("nl" or "en")."""
-    lines = [TEXT["counts"][language].format(file=result.file.name, recorded=len(result.recorded),
-                                             already=result.already, empty=result.empty),
-             TEXT["total"][language]]
+    lines = [text("feedback.counts", language, file=result.file.name, recorded=len(result.recorded),
+                  already=result.already, empty=result.empty),
+             text("feedback.total", language)]
     parts = []
     for row in result.summary.itertuples(index=False):
-        rate = TEXT["no_rate"][language] if math.isnan(row.hit_rate) else f"{row.hit_rate:.0%}"
-        parts.append(TEXT["route"][language].format(name=TEXT[row.route][language], handled=row.handled,
-                                                    findings=row.findings, rate=rate, help=row.help_offered))
+        rate = text("feedback.no_rate", language) if math.isnan(row.hit_rate) else f"{row.hit_rate:.0%}"
+        parts.append(text("feedback.route", language, name=text(f"feedback.route.{row.route}", language),
+                          handled=row.handled, findings=row.findings, rate=rate, help=row.help_offered))
     lines.append("; ".join(parts))
     return "\n".join(lines)
 

@@ -19,7 +19,7 @@ row per provider per quarter): ``provider_features``, ``provider_worklist`` and
 ``metrics/provider_model.json``, ``reports/provider_model/model_card.md`` and
 ``governance/decisions/providers/``. Every default path of a target comes from
 :data:`risico.governance.decisions.DEFAULT_PATHS`; the texts of a target are the
-``<key>.providers`` variants of :data:`TEXT` where the two differ.
+``<key>.providers`` variants of :mod:`risico.texts.register` where the two differ.
 
 It writes ``algorithm_register.json`` and ``algorithm_register.md`` to
 ``--out`` (default ``reports/register``; providers ``reports/provider_register``),
@@ -68,12 +68,13 @@ from risico.features.providers import FEATURE_GROUPS as PROVIDER_FEATURE_GROUPS
 from risico.features.providers import INPUT_TABLES as PROVIDER_INPUT_TABLES
 from risico.governance.decisions import (TARGETS, artifact_hashes, default_path, fill_default_paths,
                                          latest_decision)
-from risico.governance.register_texts import TEXT
 from risico.governance.worklist import FEATURE_SECTION
 from risico.governance.worklist import SECTION as WORKLIST_SECTION
 from risico.io import atomic_file
 from risico.params import ParamError, SectionReader, load_section
-from risico.texts import LANGUAGES, TEXTS, Language, own_key
+from risico.texts import LANGUAGES, Language
+from risico.texts.model import TEXTS as MODEL_TEXTS
+from risico.texts.register import TEXTS, own_key, text
 from risico.train.firewall import parse_protected_params
 
 __all__ = ["HELP", "FIELDS", "PLACEHOLDER", "UNKNOWN_FIELDS", "DEFAULT_OUT", "RegisterInputs", "read_inputs",
@@ -113,8 +114,7 @@ NOT_A_DIRECTORY = "The output folder {path} is a file. Pass a folder with --out.
 
 def t(key: str, language: Language, **values: Any) -> str:
     """The text for ``key`` in ``language`` with ``{placeholders}`` filled in."""
-    template = TEXT[key][language]
-    return template.format(**values) if values else template
+    return text(key, language, **values)
 
 
 def variant(key: str, target: str) -> str:
@@ -123,7 +123,7 @@ def variant(key: str, target: str) -> str:
     >>> variant("naam", "providers"), variant("naam", "applications"), variant("status.in_use", "providers")
     ('naam.providers', 'naam', 'status.in_use')
     """
-    return own_key(key, target, TEXT)
+    return own_key(key, target)
 
 
 # -- reading --------------------------------------------------------------------------------------------
@@ -164,7 +164,7 @@ def _require(content: Mapping[str, Any], keys: tuple[str, ...], what: str, path:
 def intended_use(card: str, path: Path) -> str:
     """The paragraph(s) under the model card's '## Beoogd gebruik' (or '## Intended use') heading."""
     lines = card.splitlines()
-    headings = {f"## {TEXTS['card.use'][language]}" for language in LANGUAGES}
+    headings = {f"## {MODEL_TEXTS.text('card.use', language)}" for language in LANGUAGES}
     start = next((i for i, line in enumerate(lines) if line.strip() in headings), None)
     if start is None:
         raise RisicoError(NO_USE.format(path=path))
@@ -263,7 +263,7 @@ def _t(inputs: RegisterInputs, key: str, **values: Any) -> str:
 def _known(inputs: RegisterInputs, key: str, fallback: str) -> str:
     """The target's text for ``key`` when there is one, else ``fallback`` (e.g. a name as params spell it)."""
     name = variant(key, inputs.target)
-    return t(name, inputs.language) if name in TEXT else fallback
+    return t(name, inputs.language) if name in TEXTS else fallback
 
 
 def _worklist(inputs: RegisterInputs) -> Mapping[str, Any]:
@@ -329,7 +329,7 @@ def _labelled(inputs: RegisterInputs) -> str:
     """How many investigated test cases the observed figures rest on, where the target says so (providers)."""
     key = variant("performance.labelled", inputs.target)
     observed = _dig(inputs.metrics, "detail", "families", str(inputs.metrics["selected"]), "observed")
-    if key not in TEXT or not isinstance(observed, Mapping) or not {"n", "selected_labelled"} <= set(observed):
+    if key not in TEXTS or not isinstance(observed, Mapping) or not {"n", "selected_labelled"} <= set(observed):
         return ""
     return t(key, inputs.language, n=observed["n"], selected=observed["selected_labelled"])
 
@@ -358,9 +358,9 @@ def _considerations(inputs: RegisterInputs) -> str:
 def _provider_group(attribute: str, language: Language) -> str:
     """A provider audit group in words (``provider_audit.attributes``)."""
     if attribute in CLIENT_SHARES:
-        return t("provider_group.clients", language, ground=TEXTS[f"provider_audit.ground.{attribute}"][language])
+        return t("provider_group.clients", language, ground=t(f"provider_audit.ground.{attribute}", language))
     key = f"provider_group.{attribute}"
-    return t(key, language) if key in TEXT else attribute
+    return t(key, language) if key in TEXTS else attribute
 
 
 def _audited(inputs: RegisterInputs) -> list[str]:

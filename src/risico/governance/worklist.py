@@ -61,7 +61,8 @@ from risico.governance.decisions import (TARGETS, artifact_hashes, check_gate, d
 from risico.governance.hashing import file_sha256
 from risico.io import atomic_dir, read_tables, write_json
 from risico.params import SectionReader, load_section
-from risico.texts import LANGUAGES, text
+from risico.texts import LANGUAGES
+from risico.texts.governance import text
 
 __all__ = ["HELP", "add_arguments", "run", "WorklistParams", "parse_worklist_params", "select_cases",
            "risk_bands", "BATCH_TABLE", "make_worklist"]
@@ -301,17 +302,17 @@ def _network_sheet(provider_ids: np.ndarray, history: dict[str, pd.DataFrame], a
                            folder / "netwerk" / f"{provider}.png", labels=labels)
         frames.append(network.assign(listed=str(provider)))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["listed"])
-    col = lambda key: text(f"network.col.{key}", language)  # noqa: E731
+    col = lambda key: text(key, language)  # noqa: E731
     out = pd.DataFrame({
-        col("listed"): table["listed"].astype(str),
-        col("relation"): table["relation"].map(labels).astype(str),
-        col("linked"): table["provider_id"].astype(str),
-        col("director"): table["director_id"].fillna("").astype(str),
-        col("address"): table["location_address_id"].fillna("").astype(str),
-        col("registered"): table["registered"].dt.strftime("%Y-%m-%d").fillna("").astype(str),
-        col("ended"): table["ended"].dt.strftime("%Y-%m-%d").fillna("").astype(str),
-        col("end_reason"): table["end_reason"].fillna("").astype(str),
-        col("shared"): table["shared"].fillna(0).astype(int).where(table["shared"].notna(), None),
+        col("network.col.listed"): table["listed"].astype(str),
+        col("network.col.relation"): table["relation"].map(labels).astype(str),
+        col("network.col.linked"): table["provider_id"].astype(str),
+        col("network.col.director"): table["director_id"].fillna("").astype(str),
+        col("network.col.address"): table["location_address_id"].fillna("").astype(str),
+        col("network.col.registered"): table["registered"].dt.strftime("%Y-%m-%d").fillna("").astype(str),
+        col("network.col.ended"): table["ended"].dt.strftime("%Y-%m-%d").fillna("").astype(str),
+        col("network.col.end_reason"): table["end_reason"].fillna("").astype(str),
+        col("network.col.shared"): table["shared"].fillna(0).astype(int).where(table["shared"].notna(), None),
     })
     return text("network.sheet", language), out
 
@@ -408,15 +409,15 @@ def _lines(model, X: pd.DataFrame, probability: np.ndarray, random_ids: set[str]
         raise RisicoError(NO_REASONS.format(family=model.name))
     texts, first = _distinct_reasons(reasons, text("worklist.no_reason", language))
     ids = X.index.astype(str)
-    col = lambda key: text(f"worklist.col.{key}", language)  # noqa: E731
+    col = lambda key: text(key, language)  # noqa: E731
     table = pd.DataFrame({
-        col("case_id" if target == "applications" else "provider_id"): ids,
-        col("rank"): np.arange(1, len(X) + 1),
-        col("band"): [text(f"band.{b}", language) for b in risk_bands(probability, wl.band_edges)],
-        **{col(f"reason_{j + 1}"): texts[:, j] for j in range(N_REASONS)},
-        col("check"): [text(f"check.{code}" if code else "check.none", language) for code in first],
-        col("outcome"): "",
-        col("notes"): "",
+        col("worklist.col.case_id" if target == "applications" else "worklist.col.provider_id"): ids,
+        col("worklist.col.rank"): np.arange(1, len(X) + 1),
+        col("worklist.col.band"): [text(f"band.{b}", language) for b in risk_bands(probability, wl.band_edges)],
+        **{col(f"worklist.col.reason_{j + 1}"): texts[:, j] for j in range(N_REASONS)},
+        col("worklist.col.check"): [text(f"check.{code}" if code else "check.none", language) for code in first],
+        col("worklist.col.outcome"): "",
+        col("worklist.col.notes"): "",
     })
     routes = pd.DataFrame({"case_id": ids, "route": ["random" if i in random_ids else "risk" for i in ids],
                            "rank": np.arange(1, len(X) + 1), "score": np.round(probability, 6)})

@@ -8,7 +8,8 @@ from typing import Any
 import pandas as pd
 
 from risico.htmlpage import esc, page, table
-from risico.texts import Language, text
+from risico.texts import Language
+from risico.texts.validation import text
 
 __all__ = ["summary", "render"]
 
@@ -43,12 +44,13 @@ def render(result: Mapping[str, Any], suite_results: Mapping[str, Any] | None, m
              f"{'' if ok else '<br>' + esc(result['error'])}</p>"]
     if result["tables"]:
         parts += [f"<h2>{esc(text('validation.summary', lang))}</h2>",
-                  table([text(f"col.{c}", lang) for c in ("table", "rows", "accepted", "quarantined")],
+                  table([text(k, lang) for k in ("col.table", "col.rows", "col.accepted", "col.quarantined")],
                         [[esc(name), _n(c["rows"]), _n(c["accepted"]), _n(c["quarantined"])]
                          for name, c in result["tables"].items()])]
     if manifest:
         parts += [f"<h2>{esc(text('validation.source', lang))}</h2><p>{esc(manifest.get('folder', ''))}</p>",
-                  table([text(f"col.{c}", lang) for c in ("table", "rows", "encoding", "separator", "warnings")],
+                  table([text(k, lang)
+                         for k in ("col.table", "col.rows", "col.encoding", "col.separator", "col.warnings")],
                         [[esc(name), _n(t["rows"]), esc(t["encoding"]), esc(t["separator"] or "-"),
                           esc("; ".join(t["warnings"]) or "-")] for name, t in manifest["tables"].items()],
                         text_columns=(0, 2, 3, 4))]
@@ -59,14 +61,14 @@ def render(result: Mapping[str, Any], suite_results: Mapping[str, Any] | None, m
                 reasons = frame["reason"].str.split("; ").explode().value_counts()
                 rows += [[esc(name), esc(reason), _n(count)] for reason, count in reasons.items()]
         parts += [f"<h2>{esc(text('validation.quarantine', lang))}</h2>",
-                  table([text(f"col.{c}", lang) for c in ("table", "reason", "rows")], rows, text_columns=(0, 1))
+                  table([text(k, lang) for k in ("col.table", "col.reason", "col.rows")], rows, text_columns=(0, 1))
                   if rows else f"<p>{esc(text('validation.none', lang))}</p>"]
     if suite_results:
         parts.append(f"<h2>{esc(text('validation.rules', lang))}</h2>")
         for name, res in suite_results.items():
             parts.append(f"<h3>{esc(name)}</h3>")
             parts.append(table(
-                [text(f"col.{c}", lang) for c in ("rule", "level", "result", "unexpected", "examples")],
+                [text(k, lang) for k in ("col.rule", "col.level", "col.result", "col.unexpected", "col.examples")],
                 [[esc(o.rule), esc(o.level),
                   f"<span class='{'pass' if o.success else 'fail'}'>"
                   f"{esc(text('result.pass' if o.success else 'result.fail', lang))}</span>",
@@ -75,7 +77,7 @@ def render(result: Mapping[str, Any], suite_results: Mapping[str, Any] | None, m
     if drift is not None:
         parts += [f"<h2>{esc(text('validation.drift', lang))}</h2>",
                   f"<p>{esc(text('validation.drift_note', lang, reference=reference, limit=drift_warn_psi))}</p>",
-                  table([text(f"col.{c}", lang) for c in ("table", "column", "psi")],
+                  table([text(k, lang) for k in ("col.table", "col.column", "col.psi")],
                         [[esc(r.table), esc(r.column),
                           f"<span class='{'fail' if r.psi > drift_warn_psi else ''}'>{r.psi:.3f}</span>"]
                          for r in drift.head(20).itertuples()], text_columns=(0, 1))]

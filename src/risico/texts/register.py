@@ -1,11 +1,14 @@
-"""The register entry's user-facing texts (Dutch and English), per field; ``<key>.providers`` variants for providers."""
+"""Texts of the algorithm register entry (``register``, :mod:`risico.governance.register`), per field;
+``<key>.providers`` variants for providers."""
 
 from __future__ import annotations
 
-__all__ = ["TEXT"]
+from risico.texts import Catalog
+from risico.texts.common import ENTRIES as COMMON
 
-#: User-facing text of `risico.governance.register`.
-TEXT: dict[str, dict[str, str]] = {
+__all__ = ["ENTRIES", "TEXTS", "text", "own_key"]
+
+ENTRIES: dict[str, dict[str, str]] = {
     "title": {"nl": "Algoritmeregister", "en": "Algorithm register"},
     "intro": {
         "nl": "Concept voor het Algoritmeregister van de Nederlandse overheid (algoritmeregister.overheid.nl), "
@@ -452,3 +455,7 @@ TEXT: dict[str, dict[str, str]] = {
     "labels.random_only.providers": {"nl": "alleen aselect onderzochte aanbieder-kwartalen",
                                      "en": "randomly investigated provider-quarters only"},
 }
+
+TEXTS = Catalog("register", COMMON, ENTRIES)
+text = TEXTS.text
+own_key = TEXTS.own_key
