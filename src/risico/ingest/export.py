@@ -37,6 +37,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> None:
-    with atomic_dir(args.out) as out:
+    with atomic_dir(args.out, option="--out", inputs={"--raw": args.raw}) as out:
         for name in CONTRACT:
             to_dutch_csv(pd.read_parquet(args.raw / f"{name}.parquet"), out / f"{name}.csv")

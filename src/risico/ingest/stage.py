@@ -97,7 +97,8 @@ def run(args: argparse.Namespace) -> None:
     for name, result in results.items():
         for warning in result.warnings:
             log.warning("%s: %s", name, warning)
-    with atomic_dir(args.out) as out:
+    with atomic_dir(args.out, option="--out", inputs={"--synthetic": args.synthetic, "--files": args.files,
+                                                        "--params": args.params}) as out:
         for name, result in results.items():
             write_parquet(result.frame, out / f"{name}.parquet")
         write_json(manifest(folder, results, params), out / MANIFEST)
