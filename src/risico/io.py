@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 from risico.errors import RisicoError
 
 __all__ = ["atomic_dir", "atomic_file", "write_parquet", "write_json", "read_tables", "MARKER", "running",
-           "governance_lock", "governance_root", "read_marker"]
+           "governance_lock", "governance_root", "read_marker", "output_folder"]
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ GOVERNANCE_LOCK = ".risico.lock"
 
 ALLOWED = "Allowed: a new folder, an empty folder, or an earlier output of '{who}'."
 EMPTY = "{what} is empty (an unset shell variable?). " + ALLOWED
-SPECIAL = "{what} '{path}' is {what}; risico never writes its output over it. " + ALLOWED
+SPECIAL = "{what} '{path}' is {kind}; risico never writes its output over it. " + ALLOWED
 IS_FILE = "{what} '{path}' is a file, not a folder. " + ALLOWED
 IS_LINK = ("{what} '{path}' is a symbolic link (to '{dest}'); risico does not write through links. "
            + ALLOWED)
@@ -76,6 +76,12 @@ def running(command: str) -> Iterator[None]:
 
 
 # -- output folders ----------------------------------------------------------------------------------------
+def output_folder(value: str) -> Path | str:
+    """The argparse ``type`` of an output folder option: a Path, but an empty value stays ``""`` (``Path("")`` would
+    be ``.``), so that :func:`atomic_dir` can say it is empty."""
+    return Path(value) if value.strip() else value
+
+
 @contextlib.contextmanager
 def atomic_dir(target: str | Path, *, inputs: Mapping[str, str | Path | None] | Iterable[str | Path] = (),
                command: str | None = None, option: str | None = None, replace: bool = True) -> Iterator[Path]:
@@ -129,13 +135,13 @@ def _check_path(target: Path, say: dict[str, str]) -> None:
     resolved = target.resolve()
     cwd, home = Path.cwd().resolve(), Path.home().resolve()
     if resolved == Path(resolved.anchor):
-        raise RisicoError(SPECIAL.format(what="the root folder", **say))
+        raise RisicoError(SPECIAL.format(kind="the root folder", **say))
     for folder, name in ((home, "the home folder"), (cwd, "the working folder")):
         if resolved == folder:
-            raise RisicoError(SPECIAL.format(what=name, **say))
+            raise RisicoError(SPECIAL.format(kind=name, **say))
     for folder, name in ((cwd, "the working folder"), (home, "the home folder")):
         if resolved in folder.parents:
-            raise RisicoError(SPECIAL.format(what=f"a folder that holds {name}", **say))
+            raise RisicoError(SPECIAL.format(kind=f"a folder that holds {name}", **say))
     if target.is_symlink():
         raise RisicoError(IS_LINK.format(dest=os.readlink(target), **say))
     if target.exists() and not target.is_dir():
@@ -218,14 +224,14 @@ def _swap(tmp: Path, target: Path, say: dict[str, str], replace: bool) -> None:
     try:
         _check_contents(target, say, replace)
     except RisicoError:
-        raise RisicoError(CHANGED.format(files=_few(_changed(target)), kept=tmp, **say)) from None
+        raise RisicoError(CHANGED.format(files=_few(_changed(target)), kept=os.path.abspath(tmp), **say)) from None
     if not (target.is_dir() and any(target.iterdir())):
         try:
             os.rename(tmp, target)        # fails (and removes nothing) if a file or a non-empty folder appeared
         except OSError as exc:
             if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR, errno.EISDIR):
                 raise
-            raise RisicoError(CHANGED.format(files=_few(_changed(target)), kept=tmp, **say)) from None
+            raise RisicoError(CHANGED.format(files=_few(_changed(target)), kept=os.path.abspath(tmp), **say)) from None
         return
     log.warning("%s '%s': replacing the earlier output of '%s'", say["what"], say["path"], say["who"])
     backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
