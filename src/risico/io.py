@@ -44,6 +44,8 @@ ALLOWED = "Allowed: a new folder, an empty folder, or an earlier output of '{who
 EMPTY = "{what} is empty (an unset shell variable?). " + ALLOWED
 SPECIAL = "{what} '{path}' is {kind}; risico never writes its output over it. " + ALLOWED
 IS_FILE = "{what} '{path}' is a file, not a folder. " + ALLOWED
+PARENT_IS_FILE = "{what} '{path}' lies below a file, not a folder. " + ALLOWED
+NO_PERMISSION = "{what} '{path}': no permission to write in '{parent}'. Allowed: a folder you may write in."
 IS_LINK = ("{what} '{path}' is a symbolic link (to '{dest}'); risico does not write through links. "
            + ALLOWED)
 OVERLAP = "{what} '{path}' {how} the input {input}. Allowed: a folder apart from every input."
@@ -116,7 +118,7 @@ def atomic_dir(target: str | Path, *, inputs: Mapping[str, str | Path | None] | 
     target = Path(target)
     _check_path(target, say)
     _check_inputs(target, inputs, say)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _make_parent(target, say)
     with _lock(target.parent / f".{target.name}.lock", command, LOCKED, say):
         _check_contents(target, say, replace)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
@@ -146,6 +148,17 @@ def _check_path(target: Path, say: dict[str, str]) -> None:
         raise RisicoError(IS_LINK.format(dest=os.readlink(target), **say))
     if target.exists() and not target.is_dir():
         raise RisicoError(IS_FILE.format(**say))
+
+
+def _make_parent(target: Path, say: dict[str, str]) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise RisicoError(PARENT_IS_FILE.format(**say)) from None
+    except PermissionError:
+        raise RisicoError(NO_PERMISSION.format(parent=target.parent, **say)) from None
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise RisicoError(NO_PERMISSION.format(parent=target.parent, **say))
 
 
 def _check_inputs(target: Path, inputs: Mapping[str, str | Path | None] | Iterable[str | Path],

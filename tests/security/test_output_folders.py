@@ -169,6 +169,8 @@ ATTACKS = [
      "Option --out 'sub/../data/raw' is the input --raw 'data/raw'. Allowed: a folder apart from every input."),
     ("out-is-a-file", export_csv("notes.txt"), _setup_file,
      "Option --out 'notes.txt' is a file, not a folder. " + ALLOWED),
+    ("out-below-a-file", export_csv("notes.txt/csv"), _setup_file,
+     "Option --out 'notes.txt/csv' lies below a file, not a folder. " + ALLOWED),
     ("out-is-a-link", export_csv("link"), _setup_link,
      "Option --out 'link' is a symbolic link (to '{home}/etc'); risico does not write through links. " + ALLOWED),
     ("unmarked-folder", export_csv("mine"), _setup_unmarked,
@@ -214,6 +216,18 @@ def test_attack_is_refused_and_nothing_is_written_or_removed(project, capsys, ar
     command = argv[0]
     assert (status, err) == (2, f"risico {command}: error: {message.format(home=home, command=command)}\n")
     assert snapshot(home) == before
+
+
+def test_a_folder_without_write_permission_is_one_line(project, capsys, monkeypatch):
+    (project / "locked").mkdir(mode=0o555)
+    if os.geteuid() == 0:                     # root may write anywhere: let the check see what a user would
+        real = os.access
+        monkeypatch.setattr(rio.os, "access", lambda p, mode: False if Path(p).name == "locked" else real(p, mode))
+    before = snapshot(project)
+    assert run(export_csv("locked/csv"), capsys) == (2, "risico export-csv: error: Option --out 'locked/csv': no "
+                                                        "permission to write in 'locked'. Allowed: a folder you may "
+                                                        "write in.\n")
+    assert snapshot(project) == before
 
 
 # -- replacing an earlier output ----------------------------------------------------------------------------------
