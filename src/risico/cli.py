@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from risico import __version__
 from risico.errors import RisicoError
+from risico.io import running
 
 #: name -> module with HELP, add_arguments(parser) and run(args). Order = pipeline order.
 COMMANDS: dict[str, str] = {
@@ -61,7 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     log.setLevel(logging.WARNING if args.quiet else logging.INFO)
     try:
-        args._module.run(args)
+        with running(args.command):      # names the command in output markers and locks
+            args._module.run(args)
     except RisicoError as exc:
         if args.debug:
             raise

@@ -21,7 +21,7 @@ from risico.features.providers import (
     build_provider_features,
     parse_provider_feature_params,
 )
-from risico.io import write_parquet
+from risico.io import MARKER, write_parquet
 from risico.params import ParamError
 from tests.conftest import repo_params
 
@@ -794,7 +794,7 @@ def digest(folder):
 def test_stage_writes_six_outputs_keyed_by_case_id(stage_data, world_features):
     assert run_stage(stage_data) == 0
     out = stage_data / "data" / "processed_providers"
-    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*OUTPUT_FILES, MARKER])
     X = pd.read_parquet(out / "X.parquet")
     assert list(X.columns) == ["case_id", *FEATURES]
     pd.testing.assert_frame_equal(X.set_index("case_id"), world_features.X)

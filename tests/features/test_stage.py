@@ -12,7 +12,7 @@ import yaml
 from risico import cli
 from risico.contract import CONTRACT, protected_columns
 from risico.features import FEATURE_GROUPS, GROUPS
-from risico.io import write_parquet
+from risico.io import MARKER, write_parquet
 from tests.conftest import repo_params
 
 PROTECTED = protected_columns()["persons"]
@@ -63,7 +63,7 @@ def digest(folder):
 def test_stage_writes_five_outputs_with_protected_attributes_apart(data, small_world):
     assert run_features(data) == 0
     out = data / "data" / "processed"
-    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*OUTPUTS, MARKER])
     X = pd.read_parquet(out / "X.parquet")
     features = [f for g in GROUPS for f in FEATURE_GROUPS[g]]
     assert list(X.columns) == ["application_id", *features]

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from risico.cli import main
+from risico.io import MARKER
 from risico.governance.routes import read_routes
 from risico.governance.usage_log import verify_log
 from risico.governance.worklist import BATCH_LIMIT, CAPACITY_TOO_LARGE, OUT_NOT_EMPTY, parse_worklist_params
@@ -95,7 +96,8 @@ def test_the_inspectors_files_never_show_the_route(project):
     for word in ("route", "random", "risk", "aselect", "steekproef:"):
         assert not any(word == c for c in cells)
     assert not any(f"{s:.6f}" in " ".join(cells) for s in routes["score"])   # no raw probability either
-    assert not (project / "out" / "routes.json").exists() and len(list((project / "out").iterdir())) == 3
+    assert not (project / "out" / "routes.json").exists() and len(list((project / "out").iterdir())) == 4
+    assert (project / "out" / MARKER).is_file()
 
 
 def test_the_excel_file_opens_with_a_frozen_header_filters_and_the_disclaimer(project):

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from risico.cli import main
+from risico.io import MARKER
 from risico.synth.world import RAW_TABLES, TRUTH_TABLES
 from tests.conftest import repo_params, set_key
 
@@ -107,9 +108,9 @@ def test_same_seed_gives_byte_identical_parquet_and_another_seed_does_not(tmp_pa
         assert run_generate(folder, set_key(values, "generate.seed", seed)) == 0
     a, b, c = digest_tree(first / "data"), digest_tree(second / "data"), digest_tree(other / "data")
     expected = {f"raw/{t}.parquet" for t in RAW_TABLES} | {f"truth/{t}.parquet" for t in TRUTH_TABLES}
-    assert set(a) == expected
-    assert a == b
-    assert all(a[name] != c[name] for name in a)
+    assert set(a) == expected | {f"raw/{MARKER}", f"truth/{MARKER}"}
+    assert a == b                                                   # the markers too: no timestamp in them
+    assert all(a[name] != c[name] for name in expected)
 
 
 def test_cli_help_lists_every_pipeline_stage():
@@ -133,7 +134,7 @@ def test_batch_holds_only_new_applications_with_absences_in_the_history(tmp_path
     params = write_params(tmp_path, values)
     assert main(["--quiet", "generate", "--params", str(params), "--raw", str(tmp_path / "raw"),
                  "--truth", str(tmp_path / "truth"), "--batch", str(tmp_path / "batch")]) == 0
-    assert sorted(p.name for p in (tmp_path / "batch").iterdir()) == ["applications.parquet"]
+    assert sorted(p.name for p in (tmp_path / "batch").iterdir()) == [MARKER, "applications.parquet"]
     absences = pd.read_parquet(tmp_path / "raw" / "absences.parquet")
     batch = pd.read_parquet(tmp_path / "batch" / "applications.parquet")
     assert len(absences) > 0 and len(batch) > 0

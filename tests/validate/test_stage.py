@@ -12,7 +12,7 @@ import yaml
 from risico.cli import main
 from risico.contract import CONTRACT
 from risico.ingest.export import to_dutch_csv
-from risico.io import write_parquet
+from risico.io import MARKER, write_parquet
 from risico.validate.core import (DANGLING_LIMIT, QUARANTINE_LIMIT, TABLE_FAILURE, ValidationError,
                                   parse_validate_params, validate_tables)
 from risico.validate.suites import load_suites
@@ -68,7 +68,7 @@ def test_clean_world_passes_with_zero_quarantine_and_protected_columns_apart(tmp
         assert not {c.name for c in table.columns if c.protected} & set(interim.columns)
     protected = pd.read_parquet(tmp_path / "protected" / "persons.parquet")
     assert list(protected.columns) == ["person_id", "age", "gender", "migration_background", "nationality_group"]
-    assert sorted(p.name for p in (tmp_path / "protected").iterdir()) == ["persons.parquet"]
+    assert sorted(p.name for p in (tmp_path / "protected").iterdir()) == [MARKER, "persons.parquet"]
     page = (tmp_path / "report" / "index.html").read_text()
     assert "Geslaagd" in page and "applications" in page
 

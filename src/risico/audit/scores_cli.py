@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> None:
                                     reference=args.reference, random_value=args.random_value,
                                     language=args.language)
     page = render_report(result, language=args.language)
-    with atomic_dir(args.out) as out:
+    with atomic_dir(args.out, option="--out", inputs={"--input": args.input}) as out:
         (out / "audit.json").write_text(json.dumps(result, indent=2, ensure_ascii=False, sort_keys=False) + "\n",
                                         encoding="utf-8")
         by_group_csv(groups, params.min_group_size).to_csv(out / "by_group.csv", index=False, lineterminator="\n")

@@ -17,6 +17,7 @@ from pathlib import Path
 from risico.errors import RisicoError
 from risico.governance.decisions import (TARGETS, artifact_hashes, default_model_path, fill_default_paths,
                                          latest_decision, make_decision, write_decision)
+from risico.io import governance_lock
 from risico.params import SectionReader, load_section
 from risico.texts import LANGUAGES
 from risico.texts.governance import text
@@ -99,11 +100,13 @@ def run(args: argparse.Namespace) -> None:
         print(f"Record the decision '{args.decision}' of {args.committee} on {date}? [ja/nee] ", end="", flush=True)
         if sys.stdin.readline().strip().lower() not in ("ja", "j", "yes", "y"):
             raise RisicoError(NOT_CONFIRMED)
-    previous = latest_decision(args.decisions) if args.decisions.exists() else None
-    record = make_decision(decision=args.decision, committee=args.committee, date=date, conditions=args.conditions,
-                           valid_until=valid_until, hashes=hashes, verdict=str(audit.get("verdict")),
-                           dilemmas=dilemmas, supersedes=previous["record_id"] if previous else None,
-                           demo=args.demo, target=args.target)
-    args.decisions.mkdir(parents=True, exist_ok=True)
-    path = write_decision(record, args.decisions)
+    with governance_lock(args.decisions):            # the previous decision and the new one, no one in between
+        previous = latest_decision(args.decisions) if args.decisions.exists() else None
+        record = make_decision(decision=args.decision, committee=args.committee, date=date,
+                               conditions=args.conditions, valid_until=valid_until, hashes=hashes,
+                               verdict=str(audit.get("verdict")), dilemmas=dilemmas,
+                               supersedes=previous["record_id"] if previous else None, demo=args.demo,
+                               target=args.target)
+        args.decisions.mkdir(parents=True, exist_ok=True)
+        path = write_decision(record, args.decisions)
     print(f"Recorded {record['record_id']} in {path}" + (" (DEMO: synthetic data only)" if args.demo else ""))

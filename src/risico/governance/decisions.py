@@ -26,6 +26,7 @@ import yaml
 
 from risico.errors import RisicoError
 from risico.governance.hashing import canonical_hash, file_sha256
+from risico.io import MARKER
 
 __all__ = [
     "BOUND", "UNBOUND_PARAMS", "DecisionError", "GateClosed",
@@ -123,7 +124,7 @@ def _path_hash(path: Path) -> str:
         return file_sha256(path)
     digest = hashlib.sha256()
     files = sorted((p.relative_to(path).as_posix(), p) for p in path.rglob("*") if p.is_file())
-    for relative, file in files:
+    for relative, file in (f for f in files if f[0] != MARKER):     # the marker says who wrote it, not what
         digest.update(f"{relative}\0{file_sha256(file)}\n".encode())
     return digest.hexdigest()
 

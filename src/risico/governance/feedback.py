@@ -63,6 +63,7 @@ import pandas as pd
 from risico.errors import RisicoError
 from risico.governance.hashing import file_sha256
 from risico.governance.routes import ROUTES, read_routes
+from risico.io import governance_lock
 from risico.params import SectionReader, load_section
 from risico.texts import LANGUAGES
 from risico.texts.governance import TEXTS, text
@@ -535,5 +536,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> None:
     language = SectionReader(load_section(args.params, "report"), "report").choice("language", LANGUAGES)
     user = args.user if args.user is not None else _default_user()
-    result = record_feedback(args.file, routes_folder=args.routes, out=args.out, user=user)
+    with governance_lock(args.out):
+        result = record_feedback(args.file, routes_folder=args.routes, out=args.out, user=user)
     print(format_summary(result, language))

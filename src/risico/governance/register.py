@@ -70,7 +70,7 @@ from risico.governance.decisions import (TARGETS, artifact_hashes, default_path,
                                          latest_decision)
 from risico.governance.worklist import FEATURE_SECTION
 from risico.governance.worklist import SECTION as WORKLIST_SECTION
-from risico.io import atomic_file
+from risico.io import atomic_file, governance_lock
 from risico.params import ParamError, SectionReader, load_section
 from risico.texts import LANGUAGES, Language
 from risico.texts.model import TEXTS as MODEL_TEXTS
@@ -522,5 +522,6 @@ def run(args: argparse.Namespace) -> None:
     out = args.out or DEFAULT_OUT[args.target]
     inputs = read_inputs(args.params, args.model_card, args.audit, args.metrics, args.decisions, target=args.target)
     entry = build_register(inputs, today=dt.date.today(), source_url=args.source_url)
-    json_path, md_path = write_register(entry, inputs.language, out)
+    with governance_lock(out):
+        json_path, md_path = write_register(entry, inputs.language, out)
     print(f"Wrote {json_path} and {md_path} (status: {entry['status']})")

@@ -59,7 +59,7 @@ from risico.evaluate.reasons import N_REASONS
 from risico.governance.decisions import (TARGETS, artifact_hashes, check_gate, default_model_path,
                                          fill_default_paths)
 from risico.governance.hashing import file_sha256
-from risico.io import atomic_dir, read_tables, write_json
+from risico.io import atomic_dir, governance_lock, read_tables, write_json
 from risico.params import SectionReader, load_section
 from risico.texts import LANGUAGES
 from risico.texts.governance import text
@@ -239,7 +239,10 @@ def make_worklist(args: argparse.Namespace) -> dict[str, Any]:
     header = _header(decision, model, as_of, n, len(table), len(rejected), language, target)
 
     run_id = f"W-{created:%Y%m%dT%H%M%S%fZ}-{input_hash[:8]}"    # sorts by time
-    with atomic_dir(args.out) as folder:
+    inputs = {"--batch": args.batch, "--model": model_path, "--audit": args.audit, "--params": args.params,
+              "--training-data": args.training_data, "--expectations": args.expectations,
+              "--decisions": args.decisions, "--routes": args.routes, "--log": args.log}
+    with governance_lock(args.log), atomic_dir(args.out, option="--out", inputs=inputs, replace=False) as folder:
         write_xlsx(table, header, folder / "worklist.xlsx", sheet=text("worklist.sheet", language), date=as_of,
                    widths=["medium", "narrow", "narrow", "wide", "wide", "wide", "wide", "medium", "wide"],
                    choices={text("worklist.col.outcome", language): [text(f"outcome.{o}", language)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from risico.contract import CONTRACT
-from risico.io import atomic_dir
+from risico.io import atomic_dir, output_folder
 
 __all__ = ["to_dutch_csv"]
 
@@ -33,10 +33,10 @@ def to_dutch_csv(frame: pd.DataFrame, path: Path, *, encoding: str = "utf-8-sig"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--raw", required=True, type=Path, help="folder with the world's Parquet tables")
-    parser.add_argument("--out", required=True, type=Path, help="folder to write <table>.csv files into")
+    parser.add_argument("--out", required=True, type=output_folder, help="folder to write <table>.csv files into")
 
 
 def run(args: argparse.Namespace) -> None:
-    with atomic_dir(args.out) as out:
+    with atomic_dir(args.out, option="--out", inputs={"--raw": args.raw}) as out:
         for name in CONTRACT:
             to_dutch_csv(pd.read_parquet(args.raw / f"{name}.parquet"), out / f"{name}.csv")

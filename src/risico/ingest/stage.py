@@ -19,7 +19,7 @@ import pandas as pd
 
 from risico.contract import CONTRACT
 from risico.ingest.readers import ReadResult, find_table_file, read_table
-from risico.io import atomic_dir, write_json, write_parquet
+from risico.io import atomic_dir, output_folder, write_json, write_parquet
 from risico.params import SectionReader, load_section
 from risico.privacy import check_frames
 
@@ -87,7 +87,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--synthetic", required=True, type=Path, help="folder of the synthetic world (data/raw)")
     parser.add_argument("--files", required=True, type=Path,
                         help="folder with the municipality's own extracts, one <table>.csv or .parquet per table")
-    parser.add_argument("--out", required=True, type=Path, help="output folder for the typed tables")
+    parser.add_argument("--out", required=True, type=output_folder, help="output folder for the typed tables")
 
 
 def run(args: argparse.Namespace) -> None:
@@ -97,7 +97,8 @@ def run(args: argparse.Namespace) -> None:
     for name, result in results.items():
         for warning in result.warnings:
             log.warning("%s: %s", name, warning)
-    with atomic_dir(args.out) as out:
+    with atomic_dir(args.out, option="--out", inputs={"--synthetic": args.synthetic, "--files": args.files,
+                                                        "--params": args.params}) as out:
         for name, result in results.items():
             write_parquet(result.frame, out / f"{name}.parquet")
         write_json(manifest(folder, results, params), out / MANIFEST)
