@@ -7,7 +7,7 @@ the history of investigations are decided in :mod:`risico.audit.verdict`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np

@@ -28,7 +28,7 @@ from risico.audit.proxies import joint_proxy_table, proxy_table
 from risico.audit.report import stage_sections
 from risico.audit.run import TableAudit, assess_table, conclude
 from risico.audit.tradeoffs import frontier_figure, impossibility, tradeoff_frontier
-from risico.audit.verdict import detection_findings, selection_bias_findings
+from risico.audit.verdict import NEEDS_ATTENTION, detection_findings, selection_bias_findings
 from risico.errors import RisicoError
 from risico.evaluate.metrics import select_top
 from risico.target import Target
@@ -158,7 +158,7 @@ def audit_pipeline(inputs: AuditInputs, settings: AuditSettings) -> AuditResult:
         result["data_proxies"] = data_proxies.head(20).to_dict("records")
     result.update(extra)
     result["label_source"] = "truth" if truth is not None else "observed"
-    result["stages"] = {split: [d for d in audit.numbers["disparities"] if d["verdict"] in ("fail", "review")]
+    result["stages"] = {split: [d for d in audit.numbers["disparities"] if d["verdict"] in NEEDS_ATTENTION]
                         for split, audit in audits.items()}
     skipped = {part: text(f"audit.skipped.{part}", language) for part in profile.skipped}
     if skipped:

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from risico.audit.run import summary_numbers
+from risico.audit.verdict import DISPARITY_VERDICTS
 from risico.htmlpage import esc, page, table
 from risico.texts import Language, own_key, text
 
@@ -101,7 +102,7 @@ def _groups_html(result: Mapping, lang: Language) -> str:
 
 
 def _disparities_html(result: Mapping, lang: Language) -> str:
-    order = {"fail": 0, "review": 1, "pass": 2, "not_assessed": 3}
+    order = {verdict: i for i, verdict in enumerate(DISPARITY_VERDICTS)}
     rows = sorted((d for d in result["disparities"] if not d.get("suppressed")),
                   key=lambda d: (order.get(d["verdict"], 4), d["attribute"], d["group"], d["metric"]))
     return table([text("col.attribute", lang), text("col.group", lang), "ref", text("col.metric", lang), "ratio",

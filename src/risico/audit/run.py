@@ -19,7 +19,7 @@ from risico.audit import dilemmas as dl
 from risico.audit.engine import AuditParams, disparity_table, group_table, select
 from risico.audit.funnel import funnel_table, route_comparison, truth_gap
 from risico.audit.io import ScoredTable
-from risico.audit.verdict import overall_verdict
+from risico.audit.verdict import NEEDS_ATTENTION, overall_verdict
 from risico.texts import Language
 
 __all__ = ["audit_table", "assess_table", "conclude", "TableAudit", "public_groups", "public_disparities",
@@ -231,7 +231,7 @@ def summary_numbers(result: Mapping) -> dict:
     Failing ones first; then by how far the interval lies from equal treatment (a ratio of 1), so that an
     interval such as 0.26-1202 (a handful of selections) does not head the page for its large point
     estimate; then by the size of the ratio relative to the width of its interval."""
-    worst = [d for d in result["disparities"] if d["verdict"] in ("fail", "review") and not d.get("suppressed")]
+    worst = [d for d in result["disparities"] if d["verdict"] in NEEDS_ATTENTION and not d.get("suppressed")]
     worst.sort(key=lambda d: (d["verdict"] != "fail", -_evidence(d), -_signal(d)))
     return {"n": result["n"], "selected": result["selection"]["selected"],
             "precision": result["selection"]["precision"], "worst": worst[:5]}

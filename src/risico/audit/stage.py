@@ -2,7 +2,7 @@
 
 One stage for both units of analysis: ``target.json`` in ``--processed``
 (:func:`risico.target.read_target`) says whether a row is an application or
-a provider in a quarter, and :data:`PROFILES` holds the little that differs
+a provider in a quarter, and :data:`risico.audit.providers.PROFILES` holds the little that differs
 (which groups, where params name them, what counts as one unit, which parts
 do not apply). The dvc stages ``audit`` and ``provider-audit`` run the same
 command on ``data/processed`` and ``data/processed_providers``.
@@ -16,6 +16,10 @@ against the truth), proxies, the trade-off frontier and the impossibility,
 the feedback simulation, bias clusters, the same audit per period with an
 alarm when a disparity changes direction, and the unit's own dilemmas
 (providers: :mod:`risico.audit.providers`).
+
+This module is the stage's thin adapter: :func:`read_inputs` reads the params and files,
+:func:`risico.audit.pipeline.audit_pipeline` (pure) audits, :func:`write_outputs` writes. Every rule that
+judges is in :mod:`risico.audit.verdict`; the report's HTML in :mod:`risico.audit.report`.
 """
 
 from __future__ import annotations

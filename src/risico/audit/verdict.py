@@ -25,12 +25,14 @@ import pandas as pd
 from risico.audit import dilemmas as dl
 from risico.texts import Language, text
 
-__all__ = ["DISPARITY_VERDICTS", "VERDICTS", "EVENTS", "MIN_EVENTS", "MIN_DETECTION_CHECKED", "BIAS_CONFIDENCE",
-           "ALL_ROUTES", "band_verdicts", "require_events", "judge_disparities", "selection_bias_findings",
+__all__ = ["DISPARITY_VERDICTS", "NEEDS_ATTENTION", "VERDICTS", "EVENTS", "MIN_EVENTS", "MIN_DETECTION_CHECKED",
+           "BIAS_CONFIDENCE", "ALL_ROUTES", "band_verdicts", "require_events", "judge_disparities", "selection_bias_findings",
            "detection_findings", "overall_verdict"]
 
 #: A disparity's verdict: interval wholly outside the tolerance band, wholly inside, in between, or no interval.
 DISPARITY_VERDICTS = ("fail", "review", "pass", "not_assessed")
+#: Disparity verdicts that ask for attention (the first page, the comparison between periods).
+NEEDS_ATTENTION = ("fail", "review")
 #: The audit's verdict: a disparity fails or one changes direction between periods; dilemmas to decide; neither.
 VERDICTS = ("not_ready", "committee_decision", "no_blocking_findings")
 #: Confusion cells whose count drives each disparity metric (:func:`require_events`).
