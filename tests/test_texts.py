@@ -176,7 +176,7 @@ def _label_sources() -> tuple[str, ...]:
 
 def _families() -> list[tuple[str, str, list[str], bool]]:
     """(catalogue, prefix, member keys, closed: every key with the prefix must be a member)."""
-    from risico.audit.dilemmas import VERDICTS
+    from risico.audit.verdict import VERDICTS
     from risico.audit.providers import CLIENT_SHARES
     from risico.audit.stage import PROFILES
     from risico.audit.tradeoffs import FAIRLEARN_CONSTRAINTS, SHIFT_TARGETS, frontier_figure

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from risico.audit.dilemmas import disparity_dilemmas, uninformative, verdict
+from risico.audit.dilemmas import disparity_dilemmas, uninformative
+from risico.audit.verdict import overall_verdict as verdict
 from risico.audit.run import summary_numbers
 
 BAND = (0.8, 1.25)

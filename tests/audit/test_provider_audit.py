@@ -22,8 +22,9 @@ from risico.audit.providers import (PROVIDER_ATTRIBUTES, client_composition_dile
                                     market_access_dilemma, parse_provider_audit_params)
 from risico.audit.run import audit_table
 from risico.audit.io import ScoredTable
-from risico.audit.stage import (CAPACITY_TOO_LARGE, MISSING_PROTECTED, NOT_ALIGNED, TOO_SMALL, history_funnel,
-                                selection_bias_findings)
+from risico.audit.history import MISSING_PROTECTED, history_funnel
+from risico.audit.pipeline import CAPACITY_TOO_LARGE, NOT_ALIGNED, TOO_SMALL
+from risico.audit.verdict import selection_bias_findings
 from risico.cli import main
 from risico.params import ParamError
 from tests.conftest import run_stages, set_key, small_project

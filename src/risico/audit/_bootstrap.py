@@ -22,7 +22,7 @@ __all__ = [
     "MIN_TAIL",
     "ScoreBins",
     "score_resamples",
-    "judge",
+    "ratio_intervals",
     "safe_ratio",
     "stream",
     "resample_counts",
@@ -279,17 +279,16 @@ def score_resamples(cells: np.ndarray, sums: np.ndarray, n_boot: int,
     return auc, calibration
 
 
-def judge(ratio: np.ndarray, replicates: np.ndarray, tested: np.ndarray, *, confidence: float,
-          correction: str, band: tuple[float, float]) -> dict[str, np.ndarray]:
-    """Corrected ratio intervals and verdicts for all disparity rows at once.
+def ratio_intervals(ratio: np.ndarray, replicates: np.ndarray, tested: np.ndarray, *, confidence: float,
+                    correction: str, band: tuple[float, float]) -> dict[str, np.ndarray]:
+    """Corrected ratio intervals for all disparity rows at once (numbers only; the verdict is
+    :func:`risico.audit.verdict.band_verdicts`).
 
     ``m`` = the number of tested rows. Bonferroni tests each at ``alpha / m``,
     Holm at its step-down level (:func:`holm_alphas` on the tail shares),
     none at ``alpha``. The interval is the percentile interval of the ratio
     resamples, or the log-normal form when fewer than :data:`MIN_TAIL`
-    resamples are expected beyond a bound. The verdict compares the interval
-    with the band: ``fail`` wholly outside, ``pass`` wholly inside, else
-    ``review``; untested rows and rows without an interval ``not_assessed``.
+    resamples are expected beyond a bound; untested rows get none (NaN).
     """
     n_boot = replicates.shape[0]
     m = int(tested.sum())
@@ -306,10 +305,6 @@ def judge(ratio: np.ndarray, replicates: np.ndarray, tested: np.ndarray, *, conf
     normal_lo, normal_hi, _ = lognormal_interval(ratio, replicates, level, band)
     lo = np.where(lognormal, normal_lo, percentile(replicates, level / 2))
     hi = np.where(lognormal, normal_hi, percentile(replicates, 1 - level / 2))
-    lo, hi = np.where(tested, lo, np.nan), np.where(tested, hi, np.nan)
-    assessed = tested & ~np.isnan(lo) & ~np.isnan(hi)
-    verdict = np.select([~assessed, (lo > band[1]) | (hi < band[0]), (lo >= band[0]) & (hi <= band[1])],
-                        ["not_assessed", "fail", "pass"], default="review")
-    return {"ratio_lo": lo, "ratio_hi": hi, "level": np.where(tested, 1 - level, np.nan),
-            "tail_p": np.where(tested, tail_p, np.nan), "verdict": verdict,
+    return {"ratio_lo": np.where(tested, lo, np.nan), "ratio_hi": np.where(tested, hi, np.nan),
+            "level": np.where(tested, 1 - level, np.nan), "tail_p": np.where(tested, tail_p, np.nan),
             "interval": np.where(tested, np.where(lognormal, "lognormal", "percentile"), "")}

@@ -1,14 +1,13 @@
-"""From findings to the questions an ethics committee must answer, and the overall verdict.
+"""From findings to the questions an ethics committee must answer.
 
 Each dilemma is a dict ``{"id", "title", "text", "evidence"}`` in the report
-language. The verdict is never "fair": it is ``not_ready`` (a disparity fails
-or a disparity changes direction between stages), ``committee_decision``
-(there are dilemmas to decide), or ``no_blocking_findings``.
+language. The overall verdict, the disparities' verdicts and the findings in
+the history of investigations are decided in :mod:`risico.audit.verdict`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -18,10 +17,9 @@ from risico.texts import Language
 from risico.texts.audit import text
 
 __all__ = ["disparity_dilemmas", "uninformative", "label_bias_dilemma", "proxy_dilemma", "impossibility_dilemma",
-           "tradeoff_dilemma", "feedback_dilemma", "stage_flip_dilemmas", "suppressed_dilemma", "verdict",
-           "VERDICTS", "WRONGFUL_METRICS"]
+           "tradeoff_dilemma", "feedback_dilemma", "stage_flip_dilemmas", "suppressed_dilemma", "history_label_bias",
+           "detection_dilemma", "WRONGFUL_METRICS"]
 
-VERDICTS = ("not_ready", "committee_decision", "no_blocking_findings")
 #: Metrics about being selected wrongly; their disparities become dilemmas.
 WRONGFUL_METRICS = ("fpr", "fdr", "fp_burden", "selection_rate")
 
@@ -199,9 +197,17 @@ def suppressed_dilemma(groups: pd.DataFrame, min_size: int, language: Language) 
                      examples=examples)]
 
 
-def verdict(disparities: pd.DataFrame, dilemmas: Sequence[Mapping]) -> str:
-    if (disparities["verdict"] == "fail").any() or any(d["id"] == "stage_flip" for d in dilemmas):
-        return "not_ready"
-    if dilemmas:
-        return "committee_decision"
-    return "no_blocking_findings"
+def history_label_bias(language: Language, findings: str, evidence: Mapping[str, Any]) -> dict:
+    """A ``label_bias`` dilemma from a finding in the history of investigations
+    (:func:`risico.audit.verdict.selection_bias_findings`); ``findings`` is the finding already worded."""
+    return _dilemma("label_bias", language, evidence, findings=findings)
+
+
+def detection_dilemma(attribute: str, high: Mapping[str, Any], low: Mapping[str, Any], language: Language) -> dict:
+    """Investigations found the true violations of group ``high`` more often than those of ``low``
+    (history funnel rows; :func:`risico.audit.verdict.detection_findings` decides)."""
+    return _dilemma("detection", language, {"attribute": attribute, "group": high["group"], "reference": low["group"],
+                                            "detection": high["detection_rate"],
+                                            "reference_detection": low["detection_rate"]},
+                    attribute=attribute, group=high["group"], high=f"{100 * high['detection_rate']:.0f}%",
+                    reference=low["group"], low=f"{100 * low['detection_rate']:.0f}%")

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from risico.audit import _bootstrap as boot
+from risico.audit.verdict import judge_disparities
 from risico.errors import RisicoError
 
 __all__ = [
@@ -393,7 +394,9 @@ def disparity_table(groups: pd.DataFrame, params: AuditParams, *,
         ``ratio_hi`` at ``level`` (after correction), ``tail_p`` (the share
         of resamples on the near side of the band), ``interval``
         (``percentile`` or ``lognormal``), ``verdict`` (``pass``, ``review``,
-        ``fail``, ``not_assessed``), ``direction`` (+1 group higher, -1
+        ``fail``, ``not_assessed``; decided by
+        :func:`risico.audit.verdict.judge_disparities`, the engine's only
+        judgement), ``direction`` (+1 group higher, -1
         lower, 0 equal or undefined) and ``suppressed``.
     """
     missing = [c for c in _GROUP_COLUMNS if c not in groups.columns]
@@ -407,7 +410,8 @@ def disparity_table(groups: pd.DataFrame, params: AuditParams, *,
         return pd.DataFrame({c: pd.Series(dtype=object) for c in _DISPARITY_COLUMNS})
     rows = pd.concat([p[0] for p in pieces], ignore_index=True)
     replicates = np.concatenate([p[1] for p in pieces], axis=1)
-    return _judge(rows, replicates, params).loc[:, list(_DISPARITY_COLUMNS)]
+    return judge_disparities(_intervals(rows, replicates, params), groups, params.tolerance).loc[
+        :, list(_DISPARITY_COLUMNS)]
 
 
 def _references(table: pd.DataFrame, chosen: dict[str, str]) -> dict[str, str | None]:
@@ -482,14 +486,14 @@ def _pairs(sub: pd.DataFrame, ref: str | None, params: AuditParams) -> tuple[pd.
     return rows, replicates.reshape(params.n_boot, -1)
 
 
-def _judge(rows: pd.DataFrame, replicates: np.ndarray, params: AuditParams) -> pd.DataFrame:
-    """Corrected intervals, tail shares and verdicts for every row at once."""
+def _intervals(rows: pd.DataFrame, replicates: np.ndarray, params: AuditParams) -> pd.DataFrame:
+    """Corrected intervals and tail shares for every row at once."""
     out = rows.copy()
     ratio = out["ratio"].to_numpy(dtype=float)
     tested = ~out["suppressed"].to_numpy(dtype=bool) & np.isfinite(ratio)
-    judged = boot.judge(ratio, replicates, tested, confidence=params.confidence, correction=params.correction,
-                        band=params.tolerance)
-    for column in ("ratio_lo", "ratio_hi", "level", "tail_p", "interval", "verdict"):
-        out[column] = judged[column]
+    numbers = boot.ratio_intervals(ratio, replicates, tested, confidence=params.confidence,
+                                   correction=params.correction, band=params.tolerance)
+    for column in ("ratio_lo", "ratio_hi", "level", "tail_p", "interval"):
+        out[column] = numbers[column]
     out["direction"] = np.nan_to_num(np.sign(out["difference"].to_numpy(dtype=float))).astype(np.int8)
     return out

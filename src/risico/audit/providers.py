@@ -47,18 +47,24 @@ Dilemmas
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from risico.errors import RisicoError
 from risico.params import SectionReader
+from risico.target import Target
 from risico.texts import Language
 from risico.texts.audit import text
 
 __all__ = ["PROVIDER_ATTRIBUTES", "CLIENT_SHARES", "ENTRANT_GROUPS", "MOSTLY", "SECTION", "composition_band",
-           "parse_provider_audit_params", "market_access_dilemma", "client_composition_dilemma"]
+           "parse_provider_audit_params", "market_access_dilemma", "client_composition_dilemma", "AuditProfile",
+           "PROFILES", "profile_of", "UNKNOWN_TARGET", "NETWORK_SHOWN", "NETWORK_TABLES", "top_networks"]
 
 SECTION = "provider_audit"
 #: Audit group -> the share column of ``protected.parquet`` it is built from.
@@ -187,3 +193,92 @@ def client_composition_dilemma(groups: pd.DataFrame, disparities: pd.DataFrame, 
                                  features=", ".join(features) if features else "-"),
                     "evidence": {**c, "features": features}})
     return out
+
+
+UNKNOWN_TARGET = "File {file} names target '{name}'; the audit knows: {known}."
+#: Validated tables the audit reads from ``--interim`` for the data proxies and for the providers' networks.
+DATA_PROXY_TABLES = ("households", "persons")
+NETWORK_TABLES = ("providers", "applications", "declarations")
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditProfile:
+    """What differs between the units of analysis; everything else is one code path.
+
+    Attributes
+    ----------
+    section : the params section whose ``attributes`` names the audited groups (``audit``: application groups;
+        ``provider_audit``: :data:`PROVIDER_ATTRIBUTES`).
+    unit : the meta column of the entity a row belongs to; groups are sized (and suppressed) in distinct
+        entities. None: a row is the entity.
+    unit_name : the entity in messages.
+    size_hint : the params that make a generated world hold more of the entity.
+    data_proxies : whether ``--interim`` columns the model does not use are checked as proxies.
+    network : whether the report shows the career path of the highest-scored entities (:func:`top_networks`).
+    skipped : parts of the audit that do not apply, each with a texts key ``audit.skipped.<part>`` giving why.
+    dilemmas : the unit's own dilemmas, each ``f(groups, disparities, proxies, language, tolerance)``.
+    """
+
+    section: str
+    unit: str | None
+    unit_name: str
+    size_hint: str
+    data_proxies: bool
+    network: bool = False
+    skipped: tuple[str, ...] = ()
+    dilemmas: tuple[Callable[..., list[dict]], ...] = ()
+
+    @property
+    def interim_tables(self) -> tuple[str, ...]:
+        """The ``--interim`` tables this unit's audit reads."""
+        return (DATA_PROXY_TABLES if self.data_proxies else ()) + (NETWORK_TABLES if self.network else ())
+
+
+PROFILES: dict[str, AuditProfile] = {
+    "applications": AuditProfile(section="audit", unit=None,
+                                 unit_name="application", size_hint="generate.n_persons", data_proxies=True),
+    "providers": AuditProfile(section="provider_audit", unit="provider_id",
+                              unit_name="provider",
+                              size_hint="generate.n_persons, or a lower generate.providers.persons_per_provider",
+                              data_proxies=False, network=True, skipped=("data_proxies",),
+                              dilemmas=(market_access_dilemma, client_composition_dilemma)),
+}
+
+
+def profile_of(target: Target, processed: Path) -> AuditProfile:
+    """The audit profile of ``target``, or a one-line error naming the targets the audit knows."""
+    if target.name not in PROFILES:
+        raise RisicoError(UNKNOWN_TARGET.format(file=processed / "target.json", name=target.name,
+                                                known=", ".join(PROFILES)))
+    return PROFILES[target.name]
+
+
+NETWORK_SHOWN = 5      # providers of the last test quarter's list whose network the report shows
+
+
+def top_networks(meta: pd.DataFrame, score: np.ndarray, period: np.ndarray, capacity: int,
+                 tables: Mapping[str, pd.DataFrame],
+                 labels: Mapping[str, str]) -> list[tuple[str, pd.DataFrame, Path]]:
+    """The career path (same director, same address) of the highest-scored providers of the last test quarter
+    that have one, as the inspector's worklist shows it: up to :data:`NETWORK_SHOWN` of (provider, its career
+    rows, its star figure drawn in a temporary folder)."""
+    from risico.network import network_figure, provider_network
+
+    last = np.flatnonzero(period == period.max()) if len(period) else np.array([], dtype=int)
+    order = last[np.lexsort((meta["provider_id"].to_numpy()[last], -score[last]))][:capacity]
+    as_of = pd.Timestamp(meta["as_of"].iloc[order[0]]).date() if len(order) else None
+    tables = {name: tables[name] for name in NETWORK_TABLES}
+    shown: list[tuple[str, pd.DataFrame, Path]] = []
+    folder = Path(tempfile.mkdtemp(prefix="risico-network-"))
+    for position in order:
+        provider = str(meta["provider_id"].iloc[position])
+        network = provider_network(provider, tables, as_of)
+        career = network[network["relation"].isin(["same_director", "same_address"])]
+        if career.empty:
+            continue
+        figure = folder / f"network_{provider}.png"
+        network_figure(provider, career, figure, labels=labels)
+        shown.append((provider, career, figure))
+        if len(shown) == NETWORK_SHOWN:
+            break
+    return shown

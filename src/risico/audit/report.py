@@ -13,12 +13,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from risico.audit.run import summary_numbers
+from risico.audit.verdict import DISPARITY_VERDICTS
 from risico.htmlpage import esc, page, table
 from risico.texts import Language
 from risico.texts.audit import own_key, text
 
-__all__ = ["render_report"]
+__all__ = ["render_report", "stage_sections"]
 
 
 def _pct(value: Any) -> str:
@@ -100,7 +103,7 @@ def _groups_html(result: Mapping, lang: Language) -> str:
 
 
 def _disparities_html(result: Mapping, lang: Language) -> str:
-    order = {"fail": 0, "review": 1, "pass": 2, "not_assessed": 3}
+    order = {verdict: i for i, verdict in enumerate(DISPARITY_VERDICTS)}
     rows = sorted((d for d in result["disparities"] if not d.get("suppressed")),
                   key=lambda d: (order.get(d["verdict"], 4), d["attribute"], d["group"], d["metric"]))
     return table([text("col.attribute", lang), text("col.group", lang), "ref", text("col.metric", lang), "ratio",
@@ -142,3 +145,84 @@ def _funnel_html(result: Mapping, lang: Language) -> str:
                                 for r in entry["truth_gap"] if not r["suppressed"]]))
     return "".join(parts)
 
+
+
+# --------------------------------------------------------------------------- the pipeline stage's sections
+
+
+def stage_sections(result: Mapping, extra: Mapping, not_done: Mapping[str, str], language: Language,
+                   networks: Sequence[tuple[str, Any, Path]] | None = None) -> list[tuple[str, str]]:
+    """The pipeline audit's sections beside the table audit's: periods, history, proxies, trade-offs, feedback,
+    clusters, (providers) the networks of the top of the list, and the parts not done with the reason."""
+    sections = [(text("audit.stages", language), _stages_html(result["stages"])),
+                (text("audit.history", language), _history_html(result["history"]))]
+    if extra.get("proxies"):
+        sections.append((text("audit.proxies", language), _records_html(extra["proxies"][:15])
+                         + _records_html(extra.get("joint_proxies", []))
+                         + _records_html(result.get("data_proxies", [])[:10])))
+    if extra.get("tradeoffs"):
+        sections.append((text("audit.tradeoffs", language), _records_html(extra["tradeoffs"])))
+    if extra.get("feedback"):
+        sections.append((text("audit.feedback", language), _records_html(extra["feedback"])))
+    if extra.get("clusters"):
+        sections.append((text("audit.clusters", language), _records_html(extra["clusters"][:8])))
+    if networks is not None:
+        sections.append((text("audit.network", language), _network_html(networks, language)))
+    if not_done:
+        sections.append((text("audit.skipped", language),
+                         "<ul>" + "".join(f"<li><strong>{esc(k)}</strong>: {esc(v)}</li>"
+                                          for k, v in not_done.items()) + "</ul>"))
+    return sections
+
+
+def _network_html(networks: Sequence[tuple[str, Any, Path]], language: Language) -> str:
+    """A table and the star figure per provider of :func:`risico.audit.providers.top_networks`."""
+    from risico.audit.providers import NETWORK_SHOWN
+    from risico.network import relation_labels
+
+    labels = relation_labels(language)
+    parts = [f"<p>{esc(text('audit.network_text', language, n=NETWORK_SHOWN))}</p>"]
+    for provider, career, figure in networks:
+        rows = [[esc(labels[r.relation]), esc(r.provider_id), esc(r.director_id), esc(r.location_address_id),
+                 esc(f"{r.registered:%Y-%m-%d}"), esc(f"{r.ended:%Y-%m-%d}" if pd.notna(r.ended) else ""),
+                 esc(r.end_reason if isinstance(r.end_reason, str) else "")] for r in career.itertuples()]
+        parts.append(f"<h4>{esc(provider)}</h4>" + table(
+            [text(f"network.col.{c}", language) for c in ("relation", "linked", "director", "address",
+                                                           "registered", "ended", "end_reason")], rows,
+            text_columns=(0, 1, 2, 3, 4, 5, 6)) + f"<img src='{figure.name}' alt='{esc(provider)}' width='360'>")
+    if not networks:
+        parts.append(f"<p>{esc(text('audit.network_none', language))}</p>")
+    return "".join(parts)
+
+
+def _history_html(funnel: Mapping[str, list]) -> str:
+    """Per attribute: investigated, hit and (synthetic) true violation rates, and investigated without violation."""
+    rows = []
+    for attribute, entries in funnel.items():
+        for r in entries:
+            if r["suppressed"]:
+                continue
+            rows.append([esc(attribute), esc(r["group"]), f"{r['n']:,}", _pct(r["investigated_rate"]),
+                         _pct(r.get("hit_rate")), _pct(r.get("true_rate")),
+                         _pct(r.get("no_violation_investigated_rate"))])
+    return table(["attribute", "group", "n", "investigated", "hit rate", "true violation",
+                  "investigated | no violation"], rows, text_columns=(0, 1))
+
+
+def _stages_html(stages: Mapping[str, list]) -> str:
+    rows = [[esc(split), esc(d["attribute"]), esc(d["group"]), esc(d["metric"]), f"{d['ratio']:.2f}",
+             esc(d["verdict"])] for split, items in stages.items() for d in items[:12] if d.get("ratio") is not None]
+    return table(["period", "attribute", "group", "metric", "ratio", "verdict"], rows, text_columns=(0, 1, 2, 3, 5))
+
+
+def _records_html(records: list[dict]) -> str:
+    if not records:
+        return "<p>-</p>"
+    columns = list(records[0])[:9]
+    return table(columns, [[esc(_short(r.get(c))) for c in columns] for r in records], text_columns=(0, 1, 2))
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)[:60]

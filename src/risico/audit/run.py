@@ -7,6 +7,7 @@ simulation, bias clusters and the comparison between periods.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -18,15 +19,11 @@ from risico.audit import dilemmas as dl
 from risico.audit.engine import AuditParams, disparity_table, group_table, select
 from risico.audit.funnel import funnel_table, route_comparison, truth_gap
 from risico.audit.io import ScoredTable
+from risico.audit.verdict import NEEDS_ATTENTION, overall_verdict
 from risico.texts import Language
 
-__all__ = ["audit_table", "public_groups", "public_disparities", "group_units", "GROUP_METRICS"]
-
-#: Confusion cells whose count drives each disparity metric.
-EVENTS = {"fpr": ("fp",), "fdr": ("fp",), "fp_burden": ("fp",), "selection_rate": ("tp", "fp"), "fnr": ("fn",),
-          "ppv": ("tp",)}
-#: A disparity may only fail when both groups have at least this many of the events behind it.
-MIN_EVENTS = 5
+__all__ = ["audit_table", "assess_table", "conclude", "TableAudit", "public_groups", "public_disparities",
+           "group_units", "GROUP_METRICS"]
 
 GROUP_METRICS = ("base_rate", "selection_rate", "fpr", "fnr", "ppv", "fdr", "fp_burden", "auc", "calibration")
 
@@ -39,10 +36,29 @@ def _reference(groups: pd.DataFrame, reference: str | None) -> dict[str, str] | 
     return {attribute: reference for attribute in chosen}
 
 
-def audit_table(table: ScoredTable, params: AuditParams, *, top_k: int | None = None, threshold: float | None = None,
-                selected: np.ndarray | None = None, reference: str | None = None, random_value: str | None = None,
-                language: Language = "nl") -> tuple[dict, pd.DataFrame, pd.DataFrame]:
-    """The audit of one scored table; returns (audit dict, group table, disparity table).
+@dataclasses.dataclass(frozen=True)
+class TableAudit:
+    """One scored table audited, before the overall verdict (:func:`conclude` adds it).
+
+    Attributes
+    ----------
+    numbers : the audit dict's ``n``, ``selection``, ``groups``, ``disparities`` and ``funnel``.
+    groups, disparities : the group table and the judged disparity table.
+    dilemmas : the table's own dilemmas (disparities, suppressed groups, label bias).
+    params : the audit dict's ``params``.
+    """
+
+    numbers: dict[str, Any]
+    groups: pd.DataFrame
+    disparities: pd.DataFrame
+    dilemmas: list[dict]
+    params: dict[str, Any]
+
+
+def assess_table(table: ScoredTable, params: AuditParams, *, top_k: int | None = None,
+                 threshold: float | None = None, selected: np.ndarray | None = None, reference: str | None = None,
+                 random_value: str | None = None, language: Language = "nl") -> TableAudit:
+    """Group metrics, judged disparities, funnel and dilemmas of one scored table; no overall verdict yet.
 
     The selection is the top ``top_k``, or ``score >= threshold``, or a mask
     given as ``selected`` (the pipeline selects per month at capacity).
@@ -50,8 +66,8 @@ def audit_table(table: ScoredTable, params: AuditParams, *, top_k: int | None = 
     if selected is None:
         selected = select(table.score, top_k=top_k, threshold=threshold)
     groups = group_table(selected, table.label, table.sensitive, params, score=table.score, units=table.units)
-    disparities = require_events(disparity_table(groups, params, reference=_reference(groups, reference)), groups)
-    result: dict[str, Any] = {
+    disparities = disparity_table(groups, params, reference=_reference(groups, reference))
+    numbers: dict[str, Any] = {
         "n": int(len(table.score)),
         "selection": {"rule": "top_k" if top_k is not None else "threshold", "top_k": top_k,
                       "threshold": threshold, "selected": int(selected.sum()),
@@ -64,34 +80,31 @@ def audit_table(table: ScoredTable, params: AuditParams, *, top_k: int | None = 
     found = dl.disparity_dilemmas(disparities, language, params.tolerance)
     found += dl.suppressed_dilemma(groups, params.min_group_size, language)
     for attribute in table.sensitive.columns:
-        gap = pd.DataFrame(result["funnel"][attribute]["truth_gap"]) if table.truth is not None else None
-        found += dl.label_bias_dilemma(result["funnel"][attribute].get("routes"), gap, attribute, language)
-    result["dilemmas"] = found
-    result["verdict"] = dl.verdict(disparities, found)
-    result["params"] = {"min_group_size": params.min_group_size, "n_boot": params.n_boot, "seed": params.seed,
-                        "confidence": params.confidence, "tolerance": list(params.tolerance),
-                        "max_depth": params.max_depth, "correction": params.correction}
-    return result, groups, disparities
+        gap = pd.DataFrame(numbers["funnel"][attribute]["truth_gap"]) if table.truth is not None else None
+        found += dl.label_bias_dilemma(numbers["funnel"][attribute].get("routes"), gap, attribute, language)
+    audit_params = {"min_group_size": params.min_group_size, "n_boot": params.n_boot, "seed": params.seed,
+                    "confidence": params.confidence, "tolerance": list(params.tolerance),
+                    "max_depth": params.max_depth, "correction": params.correction}
+    return TableAudit(numbers, groups, disparities, found, audit_params)
 
 
-def require_events(disparities: pd.DataFrame, groups: pd.DataFrame, minimum: int = MIN_EVENTS) -> pd.DataFrame:
-    """Downgrade ``fail`` to ``review`` where a group or its reference has fewer than ``minimum`` events.
+def conclude(audit: TableAudit, dilemmas: list[dict]) -> dict:
+    """The audit dict: ``audit``'s numbers, all ``dilemmas`` (the table's own and any the caller found
+    beside them) and the one overall verdict (:func:`risico.audit.verdict.overall_verdict`)."""
+    return {**audit.numbers, "dilemmas": dilemmas, "verdict": overall_verdict(audit.disparities, dilemmas),
+            "params": dict(audit.params)}
 
-    A ratio built on a handful of events (say 0 false positives among 40
-    people) swings with a single case; it is a reason to look, not proof of a
-    disparity.
+
+def audit_table(table: ScoredTable, params: AuditParams, *, top_k: int | None = None, threshold: float | None = None,
+                selected: np.ndarray | None = None, reference: str | None = None, random_value: str | None = None,
+                language: Language = "nl") -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """The audit of one scored table (``audit-scores``); returns (audit dict, group table, disparity table).
+
+    :func:`assess_table` then :func:`conclude` with the table's own dilemmas.
     """
-    counts = groups.set_index(["attribute", "group"])[["tp", "fp", "fn", "tn"]]
-    out = disparities.copy()
-    for i, row in out.iterrows():
-        cells = EVENTS.get(row["metric"])
-        if row["verdict"] != "fail" or cells is None:
-            continue
-        own = counts.loc[(row["attribute"], row["group"]), list(cells)].sum()
-        ref = counts.loc[(row["attribute"], row["reference"]), list(cells)].sum()
-        if min(own, ref) < minimum:
-            out.at[i, "verdict"] = "review"
-    return out
+    audit = assess_table(table, params, top_k=top_k, threshold=threshold, selected=selected, reference=reference,
+                         random_value=random_value, language=language)
+    return conclude(audit, audit.dilemmas), audit.groups, audit.disparities
 
 
 def _funnel(table: ScoredTable, selected: np.ndarray, random_value: str | None, params: AuditParams) -> dict:
@@ -218,7 +231,7 @@ def summary_numbers(result: Mapping) -> dict:
     Failing ones first; then by how far the interval lies from equal treatment (a ratio of 1), so that an
     interval such as 0.26-1202 (a handful of selections) does not head the page for its large point
     estimate; then by the size of the ratio relative to the width of its interval."""
-    worst = [d for d in result["disparities"] if d["verdict"] in ("fail", "review") and not d.get("suppressed")]
+    worst = [d for d in result["disparities"] if d["verdict"] in NEEDS_ATTENTION and not d.get("suppressed")]
     worst.sort(key=lambda d: (d["verdict"] != "fail", -_evidence(d), -_signal(d)))
     return {"n": result["n"], "selected": result["selection"]["selected"],
             "precision": result["selection"]["precision"], "worst": worst[:5]}
