@@ -140,7 +140,8 @@ def child(root: Path) -> None:
     from risico.evaluate.metrics import at_capacity, ranking_metrics
     from risico.models import make_model
     from risico.train.split import temporal_split
-    from risico.train.stage import ipw_weights, parse_train_params, select_features, training_rows
+    from risico.train.stage import ipw_weights, select_features, training_rows
+    from risico.train_params import parse_train_params
     from risico.truth import aligned_truth
 
     params = yaml.safe_load((root / "params.yaml").read_text(encoding="utf-8"))
@@ -191,7 +192,7 @@ def child(root: Path) -> None:
         start = time.perf_counter()
         model = make_model(train.model, random_state=train.seed, monotone=monotone, **options)
         model.fit(X[rows], y[rows].astype(int), sample_weight=w, X_calib=X[calib], y_calib=y_calib[calib].astype(int))
-        result = metrics(model.predict_proba(X[test]))
+        result = metrics(model.predict_risk(X[test]))
         result.update(fit_rows=int(rows.sum()), fit_positives=int(y[rows].sum()), calibration_rows=int(calib.sum()),
                       roc_auc_ratio=_ratio(result["roc_auc"], oracle["roc_auc"]),
                       precision_at_capacity_ratio=_ratio(result["precision_at_capacity"],

@@ -8,7 +8,7 @@ them), writes Parquet, then in a fresh child process times:
 2. training the EBM (``train.families = [ebm]``, ``train.model = ebm``);
 3. evaluating: reading and aligning the truth, ``evaluate_scores``,
    ``per_split`` and ``calibration_frame``;
-4. scoring every application with reasons (``predict_proba``,
+4. scoring every application with reasons (``predict_risk``,
    ``contributions``, ``reason_codes``), and separately rendering the reason
    texts for the top ``worklist.capacity`` x 12 applications (the worklist
    renders texts only for the cases it selects).
@@ -48,7 +48,8 @@ def child(folder: Path) -> None:
     from risico.truth import aligned_truth
     from risico.features import build_application_features, parse_feature_params
     from risico.features.stage import read_inputs
-    from risico.train.stage import parse_train_params, select_features, train_models
+    from risico.train.stage import select_features, train_models
+    from risico.train_params import parse_train_params
 
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     train_section = dict(params["train"], families=["ebm"], model="ebm")
@@ -69,7 +70,7 @@ def child(folder: Path) -> None:
     models, split, summary = train_models(X, features.meta, features.labels, train)
     model = models[train.model]
     scores = pd.DataFrame({"application_id": X.index, "split": split.to_numpy()})
-    scores[f"score_{train.model}"] = model.predict_proba(X)
+    scores[f"score_{train.model}"] = model.predict_risk(X)
     times["train"] = time.perf_counter() - t
     peaks["train"] = _rss_mb()
 
@@ -82,8 +83,8 @@ def child(folder: Path) -> None:
     peaks["evaluate"] = _rss_mb()
 
     t = time.perf_counter()
-    score = model.predict_proba(X)
-    times["score_predict_proba"] = time.perf_counter() - t
+    score = model.predict_risk(X)
+    times["score_predict_risk"] = time.perf_counter() - t
     t = time.perf_counter()
     contributions = model.contributions(X)
     times["score_contributions"] = time.perf_counter() - t
@@ -158,9 +159,9 @@ def main() -> None:
     print(f"{'child wall (incl. start, 4)':<32}{wall:8.2f} s")
     print(f"{'peak memory':<32}{r['peak_mb']:8.0f} MB   (target < 6144 MB)")
     print(f"  splits: " + ", ".join(f"{k}={v:,}" for k, v in r["rows"].items()))
-    scoring = s["score_predict_proba"] + s["score_contributions"] + s["score_reason_codes"]
+    scoring = s["score_predict_risk"] + s["score_contributions"] + s["score_reason_codes"]
     print(f"4 scoring with reasons, all {n:,} applications:")
-    print(f"  {'predict_proba':<30}{s['score_predict_proba']:8.2f} s")
+    print(f"  {'predict_risk':<30}{s['score_predict_risk']:8.2f} s")
     print(f"  {'contributions':<30}{s['score_contributions']:8.2f} s")
     print(f"  {'reason_codes':<30}{s['score_reason_codes']:8.2f} s")
     print(f"  {'together':<30}{scoring:8.2f} s   {n / scoring:12,.0f} applications/s   (target >= 100,000/s)")

@@ -70,7 +70,7 @@ PHASES = (
     ("batch_rest", "rest of reading: suites, parent tables, id clash, batch SHA-256"),
     ("features", "features (history + batch)"),
     ("load_model", "load model"),
-    ("scoring", "scoring (predict_proba, whole batch)"),
+    ("scoring", "scoring (predict_risk, whole batch)"),
     ("select", "selection and other make_worklist work"),
     ("reasons", "reasons + table for the selected (_lines)"),
     ("xlsx", "worklist.xlsx"),
@@ -286,16 +286,16 @@ def child_phases(result_path: Path, out: str) -> None:
         t = time.perf_counter()
         model = load(path)
         raw["load_model"] = time.perf_counter() - t
-        predict = model.predict_proba
+        predict = model.predict_risk
 
-        def predict_proba(X):
+        def predict_risk(X):
             t = time.perf_counter()
             try:
                 return predict(X)
             finally:
                 if not state["in_lines"]:
                     raw["scoring"] = raw.get("scoring", 0.0) + time.perf_counter() - t
-        model.predict_proba = predict_proba
+        model.predict_risk = predict_risk
         return model
 
     lines = wl._lines

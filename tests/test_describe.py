@@ -2,8 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from risico.describe import DescribeParams, age_band, applicant_frame, group_table, render_html, route_table
+from risico.describe import DescribeParams, applicant_frame, group_table, render_html, route_table
 from risico.describe import world_metrics
+from risico.vocabularies import age_band
 
 
 def tiny_frame():

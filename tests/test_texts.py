@@ -170,7 +170,7 @@ def _dilemma_kinds() -> list[str]:
 
 
 def _label_sources() -> tuple[str, ...]:
-    from risico.train.stage import TrainParams
+    from risico.train_params import TrainParams
     return typing.get_args(typing.get_type_hints(TrainParams)["label_source"])
 
 
@@ -188,7 +188,7 @@ def _families() -> list[tuple[str, str, list[str], bool]]:
     from risico.governance.routes import ROUTES
     from risico.governance.worklist import BANDS
     from risico.network import RELATIONS
-    from risico.train.stage import FAMILIES
+    from risico.train_params import FAMILIES
 
     axes = typing.get_args(typing.get_type_hints(frontier_figure)["x"])
     targets = [t for t in TARGETS if t != "applications"]

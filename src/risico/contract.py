@@ -30,8 +30,12 @@ import pandas as pd
 from risico.io import atomic_file
 from risico.vocabularies import DEFAULT_VOCABULARIES, GENDERS, Vocabularies
 
-__all__ = ["Column", "Table", "CONTRACT", "TRUTH_CONTRACT", "contract_for", "protected_columns",
+__all__ = ["Column", "Table", "CONTRACT", "TRUTH_CONTRACT", "MANIFEST", "contract_for", "protected_columns",
            "conformance_problems", "render_markdown"]
+
+#: The file ``ingest`` writes beside the typed tables (source, files read, encodings, set-aside columns);
+#: ``validate`` reads it. Part of the contract between the two stages.
+MANIFEST = "_manifest.json"
 
 Kind = Literal["str", "int", "float", "bool", "datetime"]
 

@@ -21,10 +21,10 @@ from risico.io import atomic_file, read_tables, write_json
 from risico.params import SectionReader, load_section
 from risico.texts import LANGUAGES, Language
 from risico.texts.world import text
+from risico.vocabularies import age_band
 
 __all__ = [
     "DescribeParams",
-    "AGE_BANDS",
     "applicant_frame",
     "group_table",
     "route_table",
@@ -34,7 +34,6 @@ __all__ = [
 
 HELP = "describe the world: group sizes, who was investigated, who really violated"
 APPLICANT_TABLES = ("applications", "persons", "households", "investigations", "providers")
-AGE_BANDS = ((18, 27, "18-26"), (27, 40, "27-39"), (40, 55, "40-54"), (55, 67, "55-66"), (67, 200, "67+"))
 GROUP_ATTRIBUTES = ("migration_background", "gender", "age_band", "district", "scheme")
 
 
@@ -70,15 +69,6 @@ def applicant_frame(raw: Mapping[str, pd.DataFrame], truth: Mapping[str, pd.Data
         frame = frame.merge(truth["applications_truth"][["application_id", "true_violation"]],
                             on="application_id", how="left", validate="one_to_one")
     return frame
-
-
-def age_band(age: pd.Series) -> pd.Series:
-    """Age bands used in every published table."""
-    labels = np.full(len(age), "unknown", dtype=object)
-    values = age.to_numpy()
-    for low, high, label in AGE_BANDS:
-        labels[(values >= low) & (values < high)] = label
-    return pd.Series(labels, index=age.index, dtype="str")
 
 
 def group_table(frame: pd.DataFrame, attribute: str, min_group_size: int = 10) -> pd.DataFrame:

@@ -18,6 +18,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from risico.params import SectionReader
 
 __all__ = [
@@ -28,6 +31,8 @@ __all__ = [
     "HOUSEHOLD_TYPES",
     "GENDERS",
     "LAWS",
+    "AGE_BANDS",
+    "age_band",
     "CBS_DISTRICT_PATTERN",
     "Vocabulary",
     "Vocabularies",
@@ -46,6 +51,22 @@ HOUSEHOLD_TYPES: tuple[str, ...] = ("single", "single_parent", "couple", "couple
 GENDERS: tuple[str, ...] = ("female", "male", "x")
 #: Laws a scheme code starts with (Participatiewet, Wmo, Jeugdwet); the features count awards per law.
 LAWS: tuple[str, ...] = ("pw", "wmo", "jw")
+#: Age bands of every published table and of the audit: ``[low, high)`` in years, and the label.
+AGE_BANDS: tuple[tuple[int, int, str], ...] = (
+    (18, 27, "18-26"), (27, 40, "27-39"), (40, 55, "40-54"), (55, 67, "55-66"), (67, 200, "67+"))
+
+
+def age_band(age: pd.Series) -> pd.Series:
+    """The :data:`AGE_BANDS` label of each age; ``unknown`` outside them.
+
+    >>> age_band(pd.Series([17, 18, 66, 67])).tolist()
+    ['unknown', '18-26', '55-66', '67+']
+    """
+    labels = np.full(len(age), "unknown", dtype=object)
+    values = age.to_numpy()
+    for low, high, label in AGE_BANDS:
+        labels[(values >= low) & (values < high)] = label
+    return pd.Series(labels, index=age.index, dtype="str")
 
 #: Any CBS wijkcode: WK, a 4-digit municipality code and a 2-digit district number.
 CBS_DISTRICT_PATTERN = r"^WK\d{6}$"

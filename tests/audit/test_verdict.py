@@ -14,7 +14,7 @@ from risico.audit.io import ScoredTable
 from risico.audit.providers import PROFILES
 from risico.audit.run import audit_table
 from risico.audit.verdict import MIN_EVENTS, band_verdicts, judge_disparities, overall_verdict, require_events
-from risico.evaluate.metrics import select_top
+from risico.selection import select_top
 from risico.target import read_target
 from risico.truth import aligned_truth
 

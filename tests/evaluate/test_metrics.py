@@ -2,7 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from risico.evaluate.metrics import at_capacity, calibration_table, ranking_metrics, select_top
+from risico.evaluate.metrics import at_capacity, calibration_table, ranking_metrics
+from risico.selection import select_top
 
 
 def test_select_top_per_period_with_deterministic_ties():

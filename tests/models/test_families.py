@@ -84,14 +84,14 @@ def fitted(request, models):
 def test_every_family_ranks_nearly_as_well_as_the_oracle(fitted, world):
     X, y, truth = world["test"]
     oracle = roc_auc_score(y, truth)
-    auc = roc_auc_score(y, fitted.predict_proba(X))
+    auc = roc_auc_score(y, fitted.predict_risk(X))
     assert 0.80 < oracle < 0.90
     assert auc > 0.75 and auc > oracle - 0.05, (fitted.name, auc, oracle)
 
 
 def test_probabilities_are_probabilities_and_calibrated(fitted, world):
     Xc, yc, _ = world["calib"]
-    p = fitted.predict_proba(Xc)
+    p = fitted.predict_risk(Xc)
     assert p.shape == (len(Xc),) and p.dtype == float
     assert ((p >= 0) & (p <= 1)).all()
     assert abs(p.mean() - yc.mean()) < 0.02
@@ -100,7 +100,7 @@ def test_probabilities_are_probabilities_and_calibrated(fitted, world):
 def test_isotonic_calibration_is_calibrated_too(world):
     model = fit("scorecard", world, calibration="isotonic")
     Xc, yc, _ = world["calib"]
-    assert abs(model.predict_proba(Xc).mean() - yc.mean()) < 0.02
+    assert abs(model.predict_risk(Xc).mean() - yc.mean()) < 0.02
 
 
 def test_sample_weights_reweight_training_but_calibration_still_holds(world, models):
@@ -109,14 +109,14 @@ def test_sample_weights_reweight_training_but_calibration_still_holds(world, mod
     weights = np.where(y == 1, 3.0, 1.0)
     weighted = make_model("scorecard", random_state=7).fit(X, y, sample_weight=weights, X_calib=Xc, y_calib=yc)
     assert weighted.decision_function(Xc).mean() > models("scorecard").decision_function(Xc).mean() + 0.5
-    assert abs(weighted.predict_proba(Xc).mean() - yc.mean()) < 0.02
+    assert abs(weighted.predict_risk(Xc).mean() - yc.mean()) < 0.02
 
 
 def test_unseen_categories_and_missing_values_are_scored(fitted, world):
     X, _, _ = world["test"]
     odd = X.iloc[:3].assign(scheme=pd.array(["wmo_new", None, "jw_zin"], dtype="str"),
                             x_neg=[np.nan, 1.0, 2.0])
-    p = fitted.predict_proba(odd)
+    p = fitted.predict_risk(odd)
     assert np.isfinite(p).all()
     if fitted.name == "scorecard":
         contributions = fitted.contributions(odd)
@@ -152,7 +152,7 @@ def test_monotone_constraint_holds_with_the_others_fixed(fitted, world):
     rows = X.iloc[:40]
     grid = np.linspace(-3.5, 3.5, 41)
     probe = rows.loc[rows.index.repeat(len(grid))].assign(x_pos=np.tile(grid, len(rows)))
-    p = fitted.predict_proba(probe).reshape(len(rows), len(grid))
+    p = fitted.predict_risk(probe).reshape(len(rows), len(grid))
     assert (np.diff(p, axis=1) >= -1e-12).all()
     assert (p[:, -1] > p[:, 0]).all()
 
@@ -217,13 +217,13 @@ def test_figures_are_non_empty_pngs(models, tmp_path, name, count):
 def test_two_fits_with_the_same_seed_give_identical_probabilities(fitted, world):
     X, _, _ = world["test"]
     again = fit(fitted.name, world)
-    np.testing.assert_array_equal(again.predict_proba(X), fitted.predict_proba(X))
+    np.testing.assert_array_equal(again.predict_risk(X), fitted.predict_risk(X))
 
 
 def test_a_pickled_model_predicts_the_same(fitted, world):
     X, _, _ = world["test"]
     loaded = pickle.loads(pickle.dumps(fitted))
-    np.testing.assert_array_equal(loaded.predict_proba(X), fitted.predict_proba(X))
+    np.testing.assert_array_equal(loaded.predict_risk(X), fitted.predict_risk(X))
     if fitted.name in EXPLAINED:
         pd.testing.assert_frame_equal(loaded.contributions(X), fitted.contributions(X))
 
@@ -258,17 +258,17 @@ def _fit_small(name: str, X: pd.DataFrame, y: np.ndarray, **kwargs):
          opened=pd.Timestamp("2024-01-01"))["opened"].dtype, max_categories=255)),
     (lambda: _fit_small("hgb", *_small(), monotone={"scheme": 1}),
      BAD_MONOTONE.format(feature="scheme", problem="it is a category, and only numbers and bools have an order")),
-    (lambda: make_model("ebm", random_state=0).predict_proba(_small()[0]), NOT_FITTED.format(model="ebm")),
+    (lambda: make_model("ebm", random_state=0).predict_risk(_small()[0]), NOT_FITTED.format(model="ebm")),
     (lambda: make_model("scorecard", random_state=0).fit(*_small(), X_calib=_small()[0], y_calib=np.ones(40)),
      ONE_CLASS.format(where="calibration", found=1, n=40)),
     (lambda: _fit_small("scorecard", *_small(), sample_weight=-np.ones(40)),
      BAD_WEIGHTS.format(allowed="one finite non-negative number per training row (40)",
                         problem="found a negative, infinite or missing weight, or all weights are zero")),
-    (lambda: _fit_small("scorecard", *_small()).predict_proba(_small()[0].assign(gender="x")),
+    (lambda: _fit_small("scorecard", *_small()).predict_risk(_small()[0].assign(gender="x")),
      EXTRA_COLUMN.format(column="gender", where="X", model="scorecard", columns=", ".join(_small()[0].columns))),
-    (lambda: _fit_small("scorecard", *_small()).predict_proba(_small()[0].assign(pgb="yes")),
+    (lambda: _fit_small("scorecard", *_small()).predict_risk(_small()[0].assign(pgb="yes")),
      KIND_CHANGED.format(column="pgb", where="X", found="category", model="scorecard", kind="bool")),
-    (lambda: _fit_small("scorecard", *_small()).predict_proba(_small()[0].drop(columns="pgb")),
+    (lambda: _fit_small("scorecard", *_small()).predict_risk(_small()[0].drop(columns="pgb")),
      MISSING_COLUMN.format(column="pgb", where="X", model="scorecard", columns=", ".join(_small()[0].columns))),
 ], ids=["unknown-model", "bad-option", "bad-calibration", "unknown-option", "one-class", "dtype", "monotone-category",
         "not-fitted", "calibration-one-class", "bad-weights", "extra-column", "kind-changed", "missing-column"])
@@ -293,7 +293,15 @@ def test_the_ebm_runs_interprets_avx2_path_whatever_the_process_option(world, mo
     try:
         refitted = fit("ebm", world)
         X = world["test"][0]
-        assert np.array_equal(refitted.predict_proba(X), models("ebm").predict_proba(X))
+        assert np.array_equal(refitted.predict_risk(X), models("ebm").predict_risk(X))
         assert develop.get_option("acceleration") == getattr(Native, f"AccelerationFlags_{process_option}")
     finally:
         develop.set_option("acceleration", before)
+
+
+def test_predict_proba_has_scikit_learns_shape(fitted, world):
+    X = world["test"][0]
+    proba = fitted.predict_proba(X)
+    assert proba.shape == (len(X), 2)
+    np.testing.assert_array_equal(proba[:, 1], fitted.predict_risk(X))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)

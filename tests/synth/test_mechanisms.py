@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from risico.describe import age_band
+from risico.vocabularies import age_band
 from risico.synth import generate_world
 from risico.synth.population import DISTRICT_WEIGHTS, LANGUAGE_BASE, LANGUAGE_SHIFTED
 from risico.vocabularies import DISTRICTS

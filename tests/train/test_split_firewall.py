@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from risico.params import ParamError
-from risico.train.firewall import (PROTECTED_FEATURE, PROXY_NAMED_FEATURE, FirewallError, ProtectedParams,
+from risico.firewall import (PROTECTED_FEATURE, PROXY_NAMED_FEATURE, FirewallError, ProtectedParams,
                                    check_features, parse_protected_params)
 from risico.train.split import temporal_split
 

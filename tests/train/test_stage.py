@@ -11,7 +11,7 @@ from risico.cli import main
 from risico.evaluate.stage import CAPACITY_TOO_LARGE
 from risico.models import HGBModel, UnusableModel
 from risico.models.base import WRONG_WAY_ROUND
-from risico.train.firewall import PROTECTED_FEATURE
+from risico.firewall import PROTECTED_FEATURE
 from risico.train.stage import EMPTY_PERIOD, ONE_CLASS, UNKNOWN_FEATURE
 from tests.conftest import set_key
 

@@ -32,7 +32,7 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
-from risico.audit.proxies import MISSING_GROUP, AuditError, _check_float, _check_int, _feature_kind
+from risico.audit.proxies import MISSING_GROUP, AuditError, check_float, check_int, feature_kind
 from risico.params import BAD_VALUE
 
 __all__ = ["ClusterResult", "bias_clusters", "BAD_ERROR_VALUES", "ERROR_LENGTH", "MASK_LENGTH", "TOO_FEW_ROWS"]
@@ -144,7 +144,7 @@ def bias_clusters(X: pd.DataFrame, error: np.ndarray, *, mask: np.ndarray | None
         A cluster with ``lo > 0`` errs more often than the rest, beyond chance.
     """
     _check_cluster_args(X, error, mask, min_cluster_size, max_iterations, seed, max_rows, test_size, confidence)
-    _check_int("n_threads", n_threads, 1, "bias_clusters")
+    check_int("n_threads", n_threads, 1, "bias_clusters")
     error = np.asarray(error, dtype="float64")
     counted = ~np.isnan(error) if mask is None else np.asarray(mask, dtype=bool) & ~np.isnan(error)
     rows = np.flatnonzero(counted)
@@ -174,7 +174,7 @@ def _fit_encoding(X: pd.DataFrame) -> _Encoding:
     """Medians, kept categories and standardisation, from the search rows."""
     numeric, categories, medians, with_missing = [], {}, [], []
     for column in X.columns:
-        if _feature_kind(X[column]) == "numeric":
+        if feature_kind(X[column]) == "numeric":
             x = X[column].to_numpy(dtype="float64", na_value=np.nan)
             numeric.append(column)
             medians.append(float(np.nanmedian(x)) if (~np.isnan(x)).any() else 0.0)
@@ -377,10 +377,10 @@ def _top_features(smd: np.ndarray, names: list[str]) -> str:
 
 def _check_cluster_args(X: pd.DataFrame, error: np.ndarray, mask: np.ndarray | None, min_cluster_size: int,
                         max_iterations: int, seed: int, max_rows: int, test_size: float, confidence: float) -> None:
-    _check_int("min_cluster_size", min_cluster_size, 1, "bias_clusters")
-    _check_int("max_iterations", max_iterations, 0, "bias_clusters")
-    _check_int("seed", seed, 0, "bias_clusters")
-    _check_int("max_rows", max_rows, 2, "bias_clusters")
+    check_int("min_cluster_size", min_cluster_size, 1, "bias_clusters")
+    check_int("max_iterations", max_iterations, 0, "bias_clusters")
+    check_int("seed", seed, 0, "bias_clusters")
+    check_int("max_rows", max_rows, 2, "bias_clusters")
     _check_open("test_size", test_size)
     _check_open("confidence", confidence)
     values = np.asarray(error, dtype="float64").ravel()
@@ -394,7 +394,7 @@ def _check_cluster_args(X: pd.DataFrame, error: np.ndarray, mask: np.ndarray | N
 
 
 def _check_open(key: str, value: float) -> None:
-    _check_float(key, value, 0.0, 1.0, "bias_clusters", "a number strictly between 0 and 1")
+    check_float(key, value, 0.0, 1.0, "bias_clusters", "a number strictly between 0 and 1")
     if value in (0, 1):
         raise AuditError(BAD_VALUE.format(key=key, section="bias_clusters",
                                           allowed="a number strictly between 0 and 1", value=value))

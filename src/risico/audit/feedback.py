@@ -45,7 +45,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from risico.audit.io import MISSING_GROUP
-from risico.audit.tradeoffs import _group_codes, _labels, _rates, _ratio
+from risico.audit.tradeoffs import group_codes, label_array, safe_rates, min_max_ratio
 
 __all__ = ["simulate_feedback", "compare_feedback"]
 
@@ -106,10 +106,10 @@ def _round_metrics(batch: np.ndarray, chosen: np.ndarray, truth: np.ndarray, cod
     negatives = np.bincount(codes[batch][truth[batch] == 0], minlength=k)
     false_pos = np.bincount(codes[chosen][truth[chosen] == 0], minlength=k)
     out = {"precision_truth": float(truth[chosen].mean()) if chosen.size else float("nan"),
-           "recall_truth": float(_rates(truth[chosen].sum(), truth[batch].sum())),
-           "selection_rate_ratio": float(_ratio(_rates(picked, in_batch)[:, None])[0]),
-           "fpr_ratio": float(_ratio(_rates(false_pos, negatives)[:, None])[0])}
-    shares = _rates(picked, np.full(k, chosen.size))
+           "recall_truth": float(safe_rates(truth[chosen].sum(), truth[batch].sum())),
+           "selection_rate_ratio": float(min_max_ratio(safe_rates(picked, in_batch)[:, None])[0]),
+           "fpr_ratio": float(min_max_ratio(safe_rates(false_pos, negatives)[:, None])[0])}
+    shares = safe_rates(picked, np.full(k, chosen.size))
     out.update({f"share_selected_{g}": float(v) for g, v in zip(names, shares, strict=True)})
     return out
 
@@ -151,11 +151,11 @@ def simulate_feedback(X: pd.DataFrame, truth: np.ndarray, sensitive: pd.Series, 
         ``share_selected_<group>``, ``label_share_<group>``.
     """
     n = len(X)
-    truth = _labels(truth, n, "truth")
+    truth = label_array(truth, n, "truth")
     if truth is None or np.isnan(truth).any():
         raise ValueError("'truth' must hold 0 or 1 for every row; it is the known outcome of the synthetic world.")
-    labels = _labels(initial_labels, n, "initial_labels")
-    names, codes = _group_codes(sensitive, n)
+    labels = label_array(initial_labels, n, "initial_labels")
+    names, codes = group_codes(sensitive, n)
     if getattr(sensitive, "name", None) is not None and sensitive.name in X.columns:
         raise ValueError(SENSITIVE_IN_X.format(name=sensitive.name))
     capacity_share = _check_share("capacity_share", capacity_share, low_open=True)

@@ -6,6 +6,7 @@ Numbers only; :mod:`risico.audit.verdict` decides which of them are findings.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,8 +14,8 @@ import pandas as pd
 from risico.audit.funnel import clopper_pearson
 from risico.audit.providers import CLIENT_SHARES, composition_band
 from risico.audit.proxies import proxy_table
-from risico.describe import age_band
 from risico.errors import RisicoError
+from risico.vocabularies import age_band
 
 __all__ = ["RANDOM_ROUTE", "MISSING_PROTECTED", "CANDIDATE_COLUMNS", "sensitive_frame", "history_funnel",
            "unused_column_proxies"]

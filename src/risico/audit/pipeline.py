@@ -30,7 +30,7 @@ from risico.audit.run import TableAudit, assess_table, conclude
 from risico.audit.tradeoffs import frontier_figure, impossibility, tradeoff_frontier
 from risico.audit.verdict import NEEDS_ATTENTION, detection_findings, selection_bias_findings
 from risico.errors import RisicoError
-from risico.evaluate.metrics import select_top
+from risico.selection import select_top
 from risico.target import Target
 from risico.texts import Language
 from risico.texts.audit import text

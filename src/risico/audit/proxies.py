@@ -45,6 +45,9 @@ __all__ = [
     "UNKNOWN_ATTRIBUTE",
     "NUMERIC_ATTRIBUTE",
     "NO_ATTRIBUTES",
+    "check_int",
+    "check_float",
+    "feature_kind",
 ]
 
 log = logging.getLogger(__name__)
@@ -117,11 +120,11 @@ def proxy_table(X: pd.DataFrame, protected: pd.DataFrame, *, threshold_auc: floa
 
     Missing protected values form a group ``"(missing)"``.
     """
-    _check_float("threshold_auc", threshold_auc, 0.5, 1.0, "proxy_table", "a number in [0.5, 1]")
-    _check_int("seed", seed, 0, "proxy_table")
-    _check_int("max_rows", max_rows, 10, "proxy_table")
+    check_float("threshold_auc", threshold_auc, 0.5, 1.0, "proxy_table", "a number in [0.5, 1]")
+    check_int("seed", seed, 0, "proxy_table")
+    check_int("max_rows", max_rows, 10, "proxy_table")
     _check_lengths(X, protected)
-    kinds = {column: _feature_kind(X[column]) for column in X.columns}
+    kinds = {column: feature_kind(X[column]) for column in X.columns}
     groups_of = _attribute_groups(protected, attributes)
     rows = subsample(len(X), max_rows, seed)
     folds = _folds(rows.size, ENCODING_FOLDS, seed)
@@ -165,11 +168,11 @@ def joint_proxy_table(X: pd.DataFrame, protected: pd.DataFrame, *, seed: int = 0
         ``attribute, group, n, auc``, sorted by ``auc`` descending. The AUC is
         missing for a group with fewer than ``JOINT_FOLDS`` rows in the sample.
     """
-    _check_int("seed", seed, 0, "joint_proxy_table")
-    _check_int("max_rows", max_rows, 10, "joint_proxy_table")
-    _check_int("n_threads", n_threads, 1, "joint_proxy_table")
+    check_int("seed", seed, 0, "joint_proxy_table")
+    check_int("max_rows", max_rows, 10, "joint_proxy_table")
+    check_int("n_threads", n_threads, 1, "joint_proxy_table")
     _check_lengths(X, protected)
-    kinds = {column: _feature_kind(X[column]) for column in X.columns}
+    kinds = {column: feature_kind(X[column]) for column in X.columns}
     groups_of = _attribute_groups(protected, attributes)
     rows = subsample(len(X), max_rows, seed)
     design, categorical = _ordinal_design(X.iloc[rows], kinds)
@@ -342,7 +345,7 @@ def _out_of_fold_proba(design: np.ndarray, categorical: np.ndarray, codes: np.nd
 
 # -- inputs ------------------------------------------------------------------------------------------------------
 
-def _feature_kind(values: pd.Series) -> str:
+def feature_kind(values: pd.Series) -> str:
     """``"numeric"`` (numbers and bools) or ``"text"``; anything else is refused."""
     dtype = values.dtype
     if pd.api.types.is_bool_dtype(dtype) or (pd.api.types.is_numeric_dtype(dtype)
@@ -396,12 +399,12 @@ def _check_lengths(X: pd.DataFrame, protected: pd.DataFrame) -> None:
         raise AuditError(LENGTH_MISMATCH.format(what="protected", got=len(protected), expected=len(X)))
 
 
-def _check_int(key: str, value: object, minimum: int, function: str) -> None:
+def check_int(key: str, value: object, minimum: int, function: str) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         raise AuditError(BAD_VALUE.format(key=key, section=function, allowed=f"an int >= {minimum}", value=value))
 
 
-def _check_float(key: str, value: object, low: float, high: float, function: str, allowed: str) -> None:
+def check_float(key: str, value: object, low: float, high: float, function: str, allowed: str) -> None:
     if (isinstance(value, bool) or not isinstance(value, (int, float, np.floating))
             or not np.isfinite(value) or not low <= value <= high):
         raise AuditError(BAD_VALUE.format(key=key, section=function, allowed=allowed, value=value))

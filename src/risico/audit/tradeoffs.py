@@ -49,7 +49,8 @@ from risico.audit.funnel import clopper_pearson
 from risico.audit.io import MISSING_GROUP
 from risico.texts.audit import TEXTS, text
 
-__all__ = ["FAIRLEARN_CONSTRAINTS", "TOLERANCE", "tradeoff_frontier", "impossibility", "frontier_figure"]
+__all__ = ["FAIRLEARN_CONSTRAINTS", "TOLERANCE", "tradeoff_frontier", "impossibility", "frontier_figure",
+           "label_array", "group_codes", "min_max_ratio", "safe_rates"]
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ class _ScoreAsPrediction(BaseEstimator):
 # -- inputs ---------------------------------------------------------------------------------------------------
 
 
-def _labels(values: np.ndarray | None, n: int, what: str) -> np.ndarray | None:
+def label_array(values: np.ndarray | None, n: int, what: str) -> np.ndarray | None:
     if values is None:
         return None
     out = np.asarray(values, dtype=float).ravel()
@@ -95,7 +96,7 @@ def _labels(values: np.ndarray | None, n: int, what: str) -> np.ndarray | None:
     return out
 
 
-def _group_codes(sensitive: pd.Series | np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def group_codes(sensitive: pd.Series | np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """(sorted group names as text, code per row); missing values become the group ``(missing)``."""
     values = pd.Series(np.asarray(sensitive, dtype=object))
     if len(values) != n:
@@ -226,14 +227,14 @@ def _interpolation_at(optimizer: ThresholdOptimizer, i: int) -> dict[Any, Bunch]
 # -- metrics --------------------------------------------------------------------------------------------------
 
 
-def _ratio(values: np.ndarray) -> np.ndarray:
+def min_max_ratio(values: np.ndarray) -> np.ndarray:
     """min/max over groups (axis 0); NaN when the highest is 0 or a group is undefined."""
     with np.errstate(invalid="ignore", divide="ignore"):
         high = values.max(axis=0)
         return np.where(high > 0, values.min(axis=0) / high, np.nan)
 
 
-def _rates(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+def safe_rates(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
 
@@ -243,15 +244,16 @@ def _evaluate(S: np.ndarray, label: np.ndarray, onehot: np.ndarray) -> dict[str,
     known = ~np.isnan(label)
     pos, neg = (known & (label == 1)).astype(float), (known & (label == 0)).astype(float)
     hits = pos @ S
-    fpr = _rates((onehot * neg[:, None]).T @ S, (neg @ onehot)[:, None])
-    tpr = _rates((onehot * pos[:, None]).T @ S, (pos @ onehot)[:, None])
-    ppv = _rates((onehot * pos[:, None]).T @ S, (onehot * known[:, None]).T @ S)
+    fpr = safe_rates((onehot * neg[:, None]).T @ S, (neg @ onehot)[:, None])
+    tpr = safe_rates((onehot * pos[:, None]).T @ S, (pos @ onehot)[:, None])
+    ppv = safe_rates((onehot * pos[:, None]).T @ S, (onehot * known[:, None]).T @ S)
     with warnings.catch_warnings():  # a strategy without any defined rate gives NaN, not a warning
         warnings.simplefilter("ignore", RuntimeWarning)
         spread = np.nanmax(fpr, axis=0) - np.nanmin(fpr, axis=0)
     filled = np.nan_to_num(fpr, nan=-1.0)
-    return {"precision": _rates(hits, known @ S), "recall": _rates(hits, np.full(hits.shape, pos.sum())),
-            "fpr_ratio": _ratio(fpr), "fpr_difference": spread, "tpr_ratio": _ratio(tpr), "ppv_ratio": _ratio(ppv),
+    return {"precision": safe_rates(hits, known @ S), "recall": safe_rates(hits, np.full(hits.shape, pos.sum())),
+            "fpr_ratio": min_max_ratio(fpr), "fpr_difference": spread, "tpr_ratio": min_max_ratio(tpr),
+            "ppv_ratio": min_max_ratio(ppv),
             "fpr_highest": filled.argmax(axis=0), "fpr_lowest": np.where(np.isnan(fpr), np.inf, fpr).argmin(axis=0)}
 
 
@@ -272,10 +274,10 @@ def _bootstrap(S: np.ndarray, label: np.ndarray, codes: np.ndarray, k: int, n_bo
     for _ in range(n_boot):
         w = rng.poisson(1.0, label.size).astype(float)
         w_u = w[union]
-        draws["precision"].append(_rates((w_u * pos[union]) @ S_u, (w_u * known[union]) @ S_u))
+        draws["precision"].append(safe_rates((w_u * pos[union]) @ S_u, (w_u * known[union]) @ S_u))
         negatives = np.bincount(codes, weights=w * neg, minlength=k)
-        fpr = _rates((onehot_u * (w_u * neg[union])[:, None]).T @ S_u, negatives[:, None])
-        draws["fpr_ratio"].append(_ratio(fpr))
+        fpr = safe_rates((onehot_u * (w_u * neg[union])[:, None]).T @ S_u, negatives[:, None])
+        draws["fpr_ratio"].append(min_max_ratio(fpr))
     out = {}
     for metric, values in draws.items():
         with warnings.catch_warnings():
@@ -339,14 +341,14 @@ def tradeoff_frontier(score: np.ndarray, label: np.ndarray, sensitive: pd.Series
     """
     score = np.asarray(score, dtype=float).ravel()
     n = score.size
-    label = _labels(label, n, "label")
-    truth = _labels(truth, n, "truth")
+    label = label_array(label, n, "label")
+    truth = label_array(truth, n, "truth")
     capacity = _check_capacity(capacity, n, "tradeoff_frontier")
     if fairlearn_at not in ("capacity", "optimum"):
         raise ValueError(FAIRLEARN_AT.format(value=fairlearn_at))
     if not all(isinstance(lam, (int, float)) and 0 <= lam <= 1 for lam in lams):
         raise ValueError(LAMS.format(value=lams))
-    names, codes = _group_codes(sensitive, n)
+    names, codes = group_codes(sensitive, n)
     _require_both_outcomes(label, codes, names)
     groups, sizes = names[codes], np.bincount(codes, minlength=names.size)
 
@@ -375,7 +377,7 @@ def tradeoff_frontier(score: np.ndarray, label: np.ndarray, sensitive: pd.Series
     onehot = (codes[:, None] == np.arange(names.size)).astype(float)
     frame = pd.DataFrame(rows)
     frame["selected"] = S.sum(axis=0).astype(int)
-    frame["selection_rate_ratio"] = _ratio(_rates(onehot.T @ S, sizes[:, None]))
+    frame["selection_rate_ratio"] = min_max_ratio(safe_rates(onehot.T @ S, sizes[:, None]))
     metrics = _evaluate(S, label, onehot)
     for key in ("fpr_highest", "fpr_lowest"):
         metrics[key] = names[metrics[key]].astype(str)
@@ -402,36 +404,38 @@ def impossibility(score: np.ndarray, label: np.ndarray, sensitive: pd.Series, *,
     """
     score = np.asarray(score, dtype=float).ravel()
     n = score.size
-    label = _labels(label, n, "label")
-    truth = _labels(truth, n, "truth")
+    label = label_array(label, n, "label")
+    truth = label_array(truth, n, "truth")
     capacity = _check_capacity(capacity, n, "impossibility")
-    names, codes = _group_codes(sensitive, n)
+    names, codes = group_codes(sensitive, n)
     selected = _top(score, capacity)
     known = ~np.isnan(label)
     labelled = np.bincount(codes[known], minlength=names.size)
     positives = np.bincount(codes[known & (label == 1)], minlength=names.size)
     table = np.array([positives, labelled - positives])
     p_value = float(chi2_contingency(table[:, labelled > 0])[1]) if (table.sum(axis=1) > 0).all() else 1.0
-    base_rate = _rates(positives, labelled)
+    base_rate = safe_rates(positives, labelled)
     lo, hi = clopper_pearson(positives, labelled)
-    mean_score = _rates(np.bincount(codes[known], weights=score[known], minlength=names.size), labelled)
+    mean_score = safe_rates(np.bincount(codes[known], weights=score[known], minlength=names.size), labelled)
     errors = _error_rates(selected, label, codes, names.size)
     out: dict[str, Any] = {
         "capacity": capacity, "groups": [str(g) for g in names],
         "n": _by_group(names, np.bincount(codes, minlength=names.size)), "labelled": _by_group(names, labelled),
         "base_rates": _by_group(names, base_rate), "base_rate_low": _by_group(names, lo),
         "base_rate_high": _by_group(names, hi), "mean_score": _by_group(names, mean_score),
-        "calibration": _by_group(names, _rates(mean_score, base_rate)),
+        "calibration": _by_group(names, safe_rates(mean_score, base_rate)),
         **{k: _by_group(names, v) for k, v in errors.items()},
         "p_value": p_value, "base_rates_differ": bool(p_value < 0.05), "tolerance": list(TOLERANCE)}
     for key in ("calibration", "fpr", "fnr"):
         values = np.array(list(out[key].values()), dtype=float)
-        out[f"{key}_ratio"] = float(_ratio(values[:, None])[0]) if np.isfinite(values).all() else float("nan")
+        out[f"{key}_ratio"] = float(min_max_ratio(values[:, None])[0]) if np.isfinite(values).all() else float("nan")
     out["all_within_tolerance"] = bool(all(out[f"{k}_ratio"] >= TOLERANCE[0] for k in ("calibration", "fpr", "fnr")))
     if truth is not None:
         sizes = np.bincount(codes, minlength=names.size)
-        out["base_rates_truth"] = _by_group(names, _rates(np.bincount(codes, weights=truth, minlength=names.size), sizes))
-        out["mean_score_truth"] = _by_group(names, _rates(np.bincount(codes, weights=score, minlength=names.size), sizes))
+        out["base_rates_truth"] = _by_group(names, safe_rates(np.bincount(codes, weights=truth, minlength=names.size),
+                                                              sizes))
+        out["mean_score_truth"] = _by_group(names, safe_rates(np.bincount(codes, weights=score, minlength=names.size),
+                                                              sizes))
         out.update({f"{k}_truth": _by_group(names, v)
                     for k, v in _error_rates(selected, truth, codes, names.size).items()})
     key = "statement" if out["base_rates_differ"] else "statement_equal"
@@ -444,8 +448,8 @@ def _error_rates(selected: np.ndarray, label: np.ndarray, codes: np.ndarray, k: 
         return np.bincount(codes[mask], minlength=k)
 
     neg, pos = label == 0, label == 1
-    return {"selection_rate": _rates(count(selected), count(np.ones_like(selected))),
-            "fpr": _rates(count(selected & neg), count(neg)), "fnr": _rates(count(~selected & pos), count(pos))}
+    return {"selection_rate": safe_rates(count(selected), count(np.ones_like(selected))),
+            "fpr": safe_rates(count(selected & neg), count(neg)), "fnr": safe_rates(count(~selected & pos), count(pos))}
 
 
 def _by_group(names: np.ndarray, values: np.ndarray) -> dict[str, float]:

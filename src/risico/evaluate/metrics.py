@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
-__all__ = ["ranking_metrics", "at_capacity", "calibration_table", "select_top"]
+from risico.selection import select_top
+
+__all__ = ["ranking_metrics", "at_capacity", "calibration_table"]
 
 
 def ranking_metrics(label: np.ndarray, score: np.ndarray) -> dict[str, float]:
@@ -27,17 +29,6 @@ def ranking_metrics(label: np.ndarray, score: np.ndarray) -> dict[str, float]:
     else:
         out.update(roc_auc=float("nan"), pr_auc=float("nan"), brier=float("nan"))
     return out
-
-
-def select_top(score: np.ndarray, period: np.ndarray, capacity: int, tiebreak: np.ndarray) -> np.ndarray:
-    """Boolean mask: the ``capacity`` highest scores of each period (ties broken by ``tiebreak``, ascending)."""
-    order = np.lexsort((tiebreak, -np.asarray(score, dtype=float), period))
-    sorted_period = np.asarray(period)[order]
-    starts = np.r_[0, np.flatnonzero(sorted_period[1:] != sorted_period[:-1]) + 1]
-    rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
-    selected = np.zeros(order.size, dtype=bool)
-    selected[order[rank < capacity]] = True
-    return selected
 
 
 def at_capacity(label: np.ndarray, score: np.ndarray, period: np.ndarray, capacity: int,

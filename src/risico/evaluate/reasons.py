@@ -65,7 +65,7 @@ def reason_table(model, X: pd.DataFrame, *, language: Language, k: int = N_REASO
     A family without faithful local explanations (the gradient-boosting
     comparator) gets empty reasons rather than invented ones.
     """
-    out = pd.DataFrame({"score": model.predict_proba(X)}, index=X.index)
+    out = pd.DataFrame({"score": model.predict_risk(X)}, index=X.index)
     contributions = model.contributions(X)
     if contributions is None:
         codes = np.full((len(X), k), "", dtype=object)

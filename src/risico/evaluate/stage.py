@@ -19,8 +19,8 @@ from risico.texts import LANGUAGES
 from risico.texts.model import text
 from risico.target import read_target
 from risico.truth import aligned_truth
-from risico.train.firewall import parse_protected_params
-from risico.train.stage import parse_train_params
+from risico.firewall import parse_protected_params
+from risico.train_params import parse_train_params
 
 
 HELP = "measure the models on the test period against observed labels and the truth; explain; write the model card"

@@ -7,6 +7,7 @@ Public entry points: :func:`parse_feature_params` and
 ``docs/features.md``.
 """
 
+from risico.features._groups import GROUP_BUILDERS
 from risico.features.applications import (
     FEATURE_GROUPS,
     GROUPS,
@@ -20,6 +21,7 @@ from risico.features.applications import (
 
 __all__ = [
     "FEATURE_GROUPS",
+    "GROUP_BUILDERS",
     "GROUPS",
     "INPUT_TABLES",
     "FeatureError",

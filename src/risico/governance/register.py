@@ -63,7 +63,7 @@ from typing import Any
 from risico.audit.providers import CLIENT_SHARES, parse_provider_audit_params
 from risico.errors import RisicoError
 from risico.features import FEATURE_GROUPS
-from risico.features._groups import GROUP_BUILDERS
+from risico.features import GROUP_BUILDERS
 from risico.features.providers import FEATURE_GROUPS as PROVIDER_FEATURE_GROUPS
 from risico.features.providers import INPUT_TABLES as PROVIDER_INPUT_TABLES
 from risico.governance.decisions import (TARGETS, artifact_hashes, default_path, fill_default_paths,
@@ -75,7 +75,7 @@ from risico.params import ParamError, SectionReader, load_section
 from risico.texts import LANGUAGES, Language
 from risico.texts.model import TEXTS as MODEL_TEXTS
 from risico.texts.register import TEXTS, own_key, text
-from risico.train.firewall import parse_protected_params
+from risico.firewall import parse_protected_params
 
 __all__ = ["HELP", "FIELDS", "PLACEHOLDER", "UNKNOWN_FIELDS", "DEFAULT_OUT", "RegisterInputs", "read_inputs",
            "decision_status", "variant", "build_register", "to_markdown", "write_register", "add_arguments", "run"]

@@ -226,7 +226,7 @@ def make_worklist(args: argparse.Namespace) -> dict[str, Any]:
         batch, rejected, as_of, input_hash = _read_batch(args, params_all, history)
         X, source_name = _batch_features(batch, history, params_all["features"]), str(args.batch)
     model = _load(model_path)
-    probability = model.predict_proba(X[list(model.schema_.names)] if set(model.schema_.names) <= set(X) else X)
+    probability = model.predict_risk(X[list(model.schema_.names)] if set(model.schema_.names) <= set(X) else X)
     ids = X.index.to_numpy().astype(str)
     n = len(ids)
     if wl.capacity > n:

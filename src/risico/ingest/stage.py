@@ -17,18 +17,17 @@ from typing import Literal
 
 import pandas as pd
 
-from risico.contract import CONTRACT
+from risico.contract import CONTRACT, MANIFEST
 from risico.ingest.readers import ReadResult, find_table_file, read_table
 from risico.io import atomic_dir, output_folder, write_json, write_parquet
 from risico.params import SectionReader, load_section
 from risico.privacy import check_frames
 
-__all__ = ["IngestParams", "parse_ingest_params", "read_extract", "MANIFEST"]
+__all__ = ["IngestParams", "parse_ingest_params", "read_extract"]
 
 log = logging.getLogger(__name__)
 
 HELP = "read the synthetic world or the municipality's files, type them, and stop on direct identifiers"
-MANIFEST = "_manifest.json"
 
 
 @dataclasses.dataclass(frozen=True)

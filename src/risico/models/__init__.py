@@ -6,7 +6,7 @@
 
 Every model is made with :func:`make_model`, fitted with
 ``fit(X, y, sample_weight=..., X_calib=..., y_calib=...)`` and gives calibrated
-probabilities (``predict_proba``), additive log-odds ``contributions`` where the
+probabilities (``predict_risk``), additive log-odds ``contributions`` where the
 family has a faithful local explanation, a ``global_importance``, a
 ``summary_table`` and PNG ``figures``. Protected attributes are never columns of
 ``X``; the fairness audit reads them separately.

@@ -9,9 +9,10 @@ the same way for all of them:
    checks the labels, fits the family on the training set and then fits a
    calibrator on the family's uncalibrated log-odds of the separate
    calibration set.
-2. ``predict_proba`` = calibrator(``decision_function``); the calibrator is
-   non-decreasing, so it never changes the ranking or breaks a monotone
-   constraint.
+2. ``predict_risk`` = calibrator(``decision_function``), shape ``(n,)``; the
+   calibrator is non-decreasing, so it never changes the ranking or breaks a
+   monotone constraint. ``predict_proba`` gives the same as scikit-learn's
+   ``(n, 2)`` array of P(y = 0) and P(y = 1).
 3. ``contributions`` are additive on the uncalibrated log-odds scale:
    ``contributions(X).sum(axis=1) + intercept_ == decision_function(X)``.
 """
@@ -328,10 +329,15 @@ class RiskModel(abc.ABC):
         """The uncalibrated log-odds of the family, shape ``(n,)``."""
         return self._decision(self._checked(X))
 
-    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
-        """The calibrated probability P(y = 1), shape ``(n,)``."""
+    def predict_risk(self, X: pd.DataFrame) -> np.ndarray:
+        """The calibrated probability P(y = 1), shape ``(n,)``: the score the lists rank by."""
         logit = self.decision_function(X)
         return self.calibrator_.predict(logit)
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """scikit-learn's shape ``(n, 2)``: columns P(y = 0) and P(y = 1) (:meth:`predict_risk`)."""
+        risk = self.predict_risk(X)
+        return np.column_stack([1.0 - risk, risk])
 
     def contributions(self, X: pd.DataFrame) -> pd.DataFrame | None:
         """Per row and feature, the additive log-odds contribution of the uncalibrated model.

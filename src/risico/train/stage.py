@@ -10,30 +10,27 @@ never enter ``X`` (the firewall checks every feature name first).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import logging
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from risico.errors import RisicoError
+from risico.firewall import check_features, parse_protected_params
 from risico.io import atomic_dir, write_json, write_parquet
 from risico.models.store import save_model
-from risico.params import SectionReader, load_section
+from risico.params import load_section
 from risico.target import APPLICATIONS, Target, read_target
-from risico.train.firewall import check_features, parse_protected_params
 from risico.train.split import temporal_split
+from risico.train_params import TrainParams, parse_train_params
 
-__all__ = ["TrainParams", "parse_train_params", "training_rows", "ipw_weights", "TrainError"]
+__all__ = ["training_rows", "ipw_weights", "TrainError"]
 
 log = logging.getLogger(__name__)
 
 HELP = "train the EBM, the scorecard and the gradient-boosting comparator on the earlier period"
-FAMILIES = ("ebm", "scorecard", "hgb")
 EMPTY_PERIOD = ("The {split} period has no labelled applications (train.validation_start = {validation}, "
                 "train.test_start = {test}, train.label_source = {source}). Move the dates so that each period "
                 "holds investigated applications.")
@@ -43,47 +40,6 @@ ONE_CLASS = ("The {split} period has only {label} labels ({n} applications); the
 
 class TrainError(RisicoError):
     """The data cannot train a model as configured."""
-
-
-@dataclasses.dataclass(frozen=True)
-class TrainParams:
-    model: str
-    families: tuple[str, ...]
-    validation_start: Any
-    test_start: Any
-    label_source: Literal["investigated", "random_only"]
-    ipw: bool
-    seed: int
-    ebm_interactions: int
-    ebm_outer_bags: int
-    monotone: Mapping[str, int]
-    features: tuple[str, ...] | None
-
-
-def parse_train_params(values: Mapping[str, Any]) -> TrainParams:
-    r = SectionReader(values, "train")
-    families = r.subset("families", FAMILIES)
-    if not families:
-        raise r.fail("families", "a non-empty list of distinct values from " + ", ".join(FAMILIES), families)
-    model = r.choice("model", families)
-    validation_start, test_start = r.date("validation_start"), r.date("test_start")
-    if test_start <= validation_start:
-        raise r.fail("test_start", f"a date after validation_start ({validation_start})", str(test_start))
-    source = r.choice("label_source", ("investigated", "random_only"))
-    ipw = r.bool("ipw")
-    seed = r.int("seed", minimum=0)
-    ebm = r.sub("ebm")
-    interactions = ebm.int("interactions", 0, 100)
-    outer_bags = ebm.int("outer_bags", 1, 50)
-    ebm.finish()
-    monotone = r.int_mapping("monotone", -1, 1)
-    features = r.value("features", "'all' or a list of feature names")
-    if features != "all" and (not isinstance(features, list) or not features
-                              or not all(isinstance(f, str) for f in features)):
-        raise r.fail("features", "'all' or a non-empty list of feature names", features)
-    r.finish()
-    return TrainParams(model, families, validation_start, test_start, source, ipw, seed, interactions, outer_bags,
-                       monotone, None if features == "all" else tuple(features))  # type: ignore[arg-type]
 
 
 UNKNOWN_FEATURE = ("The 'features' parameter of train names '{feature}', which is not a feature. Allowed: 'all' or "
@@ -206,7 +162,7 @@ def run(args: argparse.Namespace) -> None:
         summary["target"] = target.name
     scores = pd.DataFrame({target.id: X.index.to_numpy(), "split": split.to_numpy()})
     for name, model in models.items():
-        scores[f"score_{name}"] = model.predict_proba(X)
+        scores[f"score_{name}"] = model.predict_risk(X)
     with atomic_dir(args.models) as folder:
         for name, model in models.items():
             save_model(model, folder / f"{name}.pkl")

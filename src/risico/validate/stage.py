@@ -20,8 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from risico.contract import CONTRACT, contract_for
-from risico.ingest.stage import MANIFEST
+from risico.contract import CONTRACT, MANIFEST, contract_for
 from risico.io import atomic_dir, atomic_file, write_json, write_parquet
 from risico.params import SectionReader, load_section
 from risico.texts import LANGUAGES

@@ -78,7 +78,7 @@ def check_features(features: Iterable[str], params: ProtectedParams) -> None:
     >>> check_features(["applicant_gender"], ProtectedParams(("age", "gender"), ""))
     Traceback (most recent call last):
     ...
-    risico.train.firewall.FirewallError: Feature 'applicant_gender' is named after the protected attribute 'gender' ('gender'). Rename it if it is something else, or remove it: protected attributes never become model inputs.
+    risico.firewall.FirewallError: Feature 'applicant_gender' is named after the protected attribute 'gender' ('gender'). Rename it if it is something else, or remove it: protected attributes never become model inputs.
     """
     for feature in features:
         if feature in params.attributes:
