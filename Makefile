@@ -35,8 +35,7 @@ bench: $(STAMP)
 # Re-resolve the pinned versions (then review the diff of constraints.txt).
 constraints: $(STAMP)
 	{ echo "# Pinned versions for Python 3.11 (Linux x86_64)."; echo "# Regenerate with: make constraints"; \
-	  $(BIN)/uv pip freeze --python $(BIN)/python --exclude-editable | grep -v -i -E '^(risico|pip|setuptools)=='; } \
-	  > constraints.txt
+	  $(BIN)/python -m pip freeze --exclude-editable | grep -v -i '^risico'; } > constraints.txt
 
 clean:
 	rm -rf $(VENV)
