@@ -13,25 +13,25 @@ from tests.conftest import REPO
 
 HEAVY = ("great_expectations", "interpret", "sklearn", "fairlearn", "matplotlib", "dvc", "openpyxl", "scipy")
 
-#: Run in a fresh interpreter: do ``steps``, then print which command modules and heavy libraries got imported.
+#: Run in a fresh interpreter: do ``steps``, then print the names of every module imported.
 PROBE = """
 import contextlib, io, json, sys
 from risico import cli
 with contextlib.redirect_stdout(io.StringIO()):
 {steps}
-print(json.dumps({{
-    "commands": sorted(set(cli.COMMANDS.values()) & set(sys.modules)),
-    "heavy": sorted({{name.split(".")[0] for name in sys.modules}} & set({heavy!r})),
-}}))
+print(json.dumps(sorted(sys.modules)))
 """
 
 
 def imported_after(*steps: str) -> dict[str, list[str]]:
-    """The command modules and heavy libraries a fresh ``python`` has imported after ``steps``."""
-    code = PROBE.format(steps="\n".join("    " + step for step in steps), heavy=HEAVY)
+    """The command modules, heavy libraries and generator modules a fresh ``python`` has imported after ``steps``."""
+    code = PROBE.format(steps="\n".join("    " + step for step in steps))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO / "src"), os.environ.get("PYTHONPATH")]))}
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout)
+    modules = set(json.loads(done.stdout))
+    return {"commands": sorted(set(cli.COMMANDS.values()) & modules),
+            "heavy": sorted({name.split(".")[0] for name in modules} & set(HEAVY)),
+            "generator": sorted(name for name in modules if name.startswith("risico.synth.") and name != "risico.synth.params")}
 
 
 def test_the_registry_lists_each_command_once_in_pipeline_order():
@@ -50,12 +50,17 @@ def test_the_registry_help_is_the_module_help(command):
 
 def test_top_level_help_imports_no_command_and_no_heavy_library():
     found = imported_after("cli.build_parser()", "try: cli.main(['--help'])", "except SystemExit: pass")
-    assert found == {"commands": [], "heavy": []}
+    assert found == {"commands": [], "heavy": [], "generator": []}
 
 
 def test_where_imports_its_own_module_only():
     found = imported_after("cli.main(['where'])")
-    assert found == {"commands": ["risico.where"], "heavy": []}
+    assert found == {"commands": ["risico.where"], "heavy": [], "generator": []}
+
+
+def test_stages_after_generate_do_not_import_the_generator():
+    found = imported_after("import risico.ingest.stage, risico.validate.stage, risico.features.provider_stage")
+    assert found["generator"] == []
 
 
 def test_top_level_help_lists_every_command_with_its_help(capsys, monkeypatch):
