@@ -21,10 +21,12 @@ test: $(STAMP)
 
 setup: $(STAMP)
 
+# uv (pinned in constraints.txt, installed with the venv's own pip) installs exactly the pinned versions,
+# in parallel; it reads no pip configuration. UV_CACHE_DIR=$$(mktemp -d) make setup measures a cold cache.
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -c constraints.txt -e ".[dev]"
 	@touch $(STAMP)
 
 bench: $(STAMP)
