@@ -19,7 +19,7 @@ BATCH = "data/batch/applications.parquet"
 
 
 @pytest.fixture()
-def project(pipeline_project, tmp_path, monkeypatch):
+def project(pipeline_project, tmp_path, monkeypatch, committee_key):
     """A copy of the pipeline's outputs the worklist reads; the test runs inside it."""
     for part in ("models", "reports/audit", "data/interim", "data/batch", "expectations"):
         shutil.copytree(pipeline_project / part, tmp_path / part)
