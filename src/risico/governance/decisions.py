@@ -69,6 +69,8 @@ EXPIRED = ("Decision {record_id} expired on {valid_until} (today is {today}): th
            "the committee renews its approval " + APPROVE_HINT + ".")
 EDITED = ("Decision file {file} was edited after it was written: its record_hash no longer matches its "
           "content. Restore it from git, or record a new decision " + APPROVE_HINT + ".")
+BEFORE_PREVIOUS = ("The 'date' of a decision must not be before the newest decision {record_id} of {date}: "
+                   "decisions are recorded in order. Got {date_given} instead.")
 NOT_SIGNED = "Decision {record_id} carries no signature: sign it with a member's key (risico.governance.keys)."
 CHAIN_MISSING = ("Decision file {file} breaks the chain: the record it follows (record_hash {previous}) is not in "
                  "{folder}/. A decision was removed; restore it from git.")
@@ -183,6 +185,9 @@ def make_decision(*, decision: Literal["approve", "reject"], committee: str, dat
     missing = [name for name in BOUND if name not in hashes]
     if missing:
         raise DecisionError(MISSING_HASHES.format(names=", ".join(missing)))
+    if previous is not None and date.isoformat() < previous["date"]:
+        raise DecisionError(BEFORE_PREVIOUS.format(date_given=date.isoformat(), record_id=previous["record_id"],
+                                                   date=previous["date"]))
     body: dict[str, Any] = {
         "decision": decision, "committee": committee.strip(), "date": date.isoformat(),
         "conditions": conditions.strip(), "valid_until": valid_until.isoformat() if valid_until else None,
@@ -310,16 +315,14 @@ def read_chain(folder: Path, *, today: dt.date, keys: Path | None = None) -> lis
         return []
     keys = keys_folder(folder) if keys is None else keys
     _check_git(folder)
-    trusted = read_public_keys(keys)
-    records = {}
-    for path in files:
-        record = _read(path)
-        try:
+    try:
+        trusted = read_public_keys(keys)
+        records = {path: _read(path) for path in files}
+        for path, record in records.items():
             verify_record(record, trusted, file=path, keys=keys)
-        except SigningError as exc:
-            raise GateClosed(str(exc)) from None
-        _check_dates(record, path, today)
-        records[path] = record
+            _check_dates(record, path, today)
+    except SigningError as exc:
+        raise GateClosed(str(exc)) from None
     return _chain(records, folder)
 
 

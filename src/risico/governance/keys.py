@@ -243,7 +243,9 @@ def _read_public(path: Path) -> PublicKey:
     try:
         content = json.loads(path.read_text(encoding="utf-8"))
         raw = base64.b64decode(content["public_key"], validate=True)
-        key = PublicKey(str(content["member"]), Ed25519PublicKey.from_public_bytes(raw), content["demo"] is True)
+        member = str(content["member"])     # the demo key stays one whatever its flag says
+        demo = content["demo"] is True or member == DEMO_MEMBER
+        key = PublicKey(member, Ed25519PublicKey.from_public_bytes(raw), demo)
     except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
         raise SigningError(BAD_PUBLIC_KEY.format(path=path, reason=type(exc).__name__)) from None
     if content.get("algorithm") != ALGORITHM or content.get("key_id") != key.key_id:
