@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import logging
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -39,11 +38,9 @@ from risico.io import MARKER
 
 __all__ = [
     "BOUND", "UNBOUND_PARAMS", "DecisionError", "GateClosed",
-    "artifact_hashes", "default_model_path", "default_path", "fill_default_paths", "TARGETS", "make_decision", "write_decision", "read_chain", "latest_decision", "check_gate", "record_is_intact",
-    "stage_in_git",
+    "artifact_hashes", "default_model_path", "default_path", "fill_default_paths", "TARGETS", "make_decision",
+    "write_decision", "read_chain", "latest_decision", "check_gate", "record_is_intact", "stage_in_git",
 ]
-
-log = logging.getLogger(__name__)
 
 BOUND = ("model", "audit", "params", "training_data")
 UNBOUND_PARAMS = frozenset({"worklist", "provider_worklist", "report", "describe"})  # sections that shape neither model nor audit
