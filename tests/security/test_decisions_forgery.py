@@ -355,3 +355,29 @@ def test_approve_without_a_member_key_records_nothing(project: Path, capsys) -> 
                  TODAY.isoformat(), "--conditions", "x", "--yes"]) == 2
     assert capsys.readouterr().err == f"risico approve: error: {NO_SIGNER}\n"
     assert not FOLDER.exists()
+
+
+def _outsider_key(folder: Path) -> Path:
+    """A valid Ed25519 private key whose public key the committee never committed."""
+    from cryptography.hazmat.primitives import serialization
+
+    key = k.SigningKey.generate("outsider")
+    path = folder / f"outsider-{key.key_id}.pem"
+    path.write_bytes(key.private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                               serialization.NoEncryption()))
+    return path
+
+
+@pytest.mark.parametrize("key, message", [
+    (lambda outside: _outsider_key(outside),
+     lambda path: k.NOT_TRUSTED.format(path=path, key_id=path.stem.removeprefix("outsider-"), keys=KEYS)),
+    (lambda outside: (outside / "notes.txt", (outside / "notes.txt").write_text("not a key"))[0],
+     lambda path: k.BAD_PRIVATE_KEY.format(path=path)),
+    (lambda outside: outside / "missing.pem", lambda path: k.NO_PRIVATE_KEY.format(path=path)),
+])
+def test_approve_refuses_a_key_the_gate_would_not_trust(project: Path, tmp_path_factory, capsys, key, message):
+    path = key(tmp_path_factory.mktemp("elsewhere"))
+    assert main(["approve", "--key", str(path), "--decision", "approve", "--committee", "Ethische commissie",
+                 "--date", TODAY.isoformat(), "--conditions", "x", "--yes"]) == 2
+    assert capsys.readouterr().err == f"risico approve: error: {message(path)}\n"
+    assert not FOLDER.exists()
