@@ -142,7 +142,8 @@ def test_record_id_names_date_and_own_hash() -> None:
 
 @pytest.mark.parametrize("overrides", [
     {"conditions": "other"}, {"decision": "reject"}, {"hashes": {**HASHES, "model": "e" * 64}},
-    {"previous": {"record_id": "D-20250101-00000000", "record_hash": "0" * 64}}, {"dilemmas": []}, {"demo": True},
+    {"previous": {"record_id": "D-20250101-00000000", "record_hash": "0" * 64, "date": "2025-01-01"}},
+    {"dilemmas": []}, {"demo": True},
 ])
 def test_record_id_and_hash_change_with_any_field(overrides: dict[str, Any]) -> None:
     base, other = decide(), decide(**overrides)
@@ -365,3 +366,12 @@ def test_gate_opens_with_hashes_of_real_artifacts(tmp_path: Path, folder: Path) 
     (tmp_path / "data/interim/a.parquet").write_bytes(b"rowz")
     with pytest.raises(d.GateClosed, match="approved other versions of: training_data\\."):
         d.check_gate(folder, d.artifact_hashes(paths), today=TODAY)
+
+
+def test_make_decision_refuses_a_date_before_the_previous_decision() -> None:
+    previous = decide(date=DAY)
+    with pytest.raises(d.DecisionError) as caught:
+        decide(date=DAY - dt.timedelta(days=1), previous=previous)
+    assert str(caught.value) == d.BEFORE_PREVIOUS.format(record_id=previous["record_id"], date="2025-03-01",
+                                                         date_given="2025-02-28")
+    assert decide(date=DAY, previous=previous)["previous"] == previous["record_hash"]    # the same day is in order

@@ -21,9 +21,8 @@ from typing import Any
 from risico.errors import RisicoError
 from risico.governance.decisions import (TARGETS, artifact_hashes, default_model_path, fill_default_paths,
                                          latest_decision, make_decision, stage_in_git, write_decision)
-from risico.governance.keys import (SigningError, SigningKey, demo_signing_key, keys_folder, load_signing_key,
-                                    private_key_path, read_public_keys, sign_record,
-                                    verify_record)
+from risico.governance.keys import (SigningKey, demo_signing_key, keys_folder, load_signing_key, private_key_path,
+                                    read_public_keys, sign_record, verify_record)
 from risico.io import governance_lock
 from risico.params import SectionReader, load_section
 from risico.texts import LANGUAGES
@@ -142,11 +141,8 @@ def run(args: argparse.Namespace) -> None:
 
 
 def _signed(record: dict[str, Any], signer: SigningKey, decisions: Path) -> dict[str, Any]:
-    """``record`` signed by ``signer``, and checked as the gate will check it."""
+    """``record`` signed by ``signer``, and checked as the gate will check it (a `SigningError` otherwise)."""
     signed = sign_record(record, signer)
     keys = keys_folder(decisions)
-    try:
-        verify_record(signed, read_public_keys(keys), file=decisions / f"{record['record_id']}.json", keys=keys)
-    except SigningError as exc:
-        raise RisicoError(str(exc)) from None
+    verify_record(signed, read_public_keys(keys), file=decisions / f"{record['record_id']}.json", keys=keys)
     return signed
