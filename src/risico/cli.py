@@ -52,6 +52,9 @@ REGISTRY: tuple[Command, ...] = (
             "audit the selected model: group metrics, disparities, funnel, proxies, trade-offs, feedback, dilemmas"),
     Command("audit-scores", "risico.audit.scores_cli",
             "audit any scored table: group metrics with intervals, disparities, funnel, dilemmas, verdict"),
+    Command("keys", "risico.governance.keys",
+            "make a committee member's signing key: the private key outside the repository, the public key in "
+            "governance/keys/"),
     Command("approve", "risico.governance.approve",
             "record the ethics committee's decision on this model (binds model, audit, params and data by hash)"),
     Command("worklist", "risico.governance.worklist",

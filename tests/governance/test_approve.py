@@ -12,7 +12,7 @@ from risico.governance.decisions import GateClosed, artifact_hashes, check_gate
 
 
 @pytest.fixture()
-def project(pipeline_project, tmp_path):
+def project(pipeline_project, tmp_path, committee_key):
     for part in ("models", "reports/audit", "data/interim"):
         shutil.copytree(pipeline_project / part, tmp_path / part)
     shutil.copy(pipeline_project / "params.yaml", tmp_path / "params.yaml")
@@ -37,7 +37,9 @@ def test_approve_shows_the_dilemmas_and_writes_a_sealed_record_that_opens_the_ga
     out = capsys.readouterr().out
     assert out.startswith("Audit verdict: ") and "Recorded D-20261129-" in out
     records = list((project / "governance" / "decisions").glob("*.json"))
-    assert len(records) == 1 and json.loads(records[0].read_text())["decision"] == "approve"
+    record = json.loads(records[0].read_text())
+    assert len(records) == 1 and record["decision"] == "approve" and record["previous"] is None
+    assert record["signature"]["member"] == "commissie.test" and record["demo"] is False
     assert check_gate(project / "governance" / "decisions", current(project), today=dt.date(2026, 12, 1))
     (project / "models" / "ebm.pkl").write_bytes(b"another model")
     with pytest.raises(GateClosed, match="model"):

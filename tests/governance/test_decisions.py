@@ -13,6 +13,7 @@ import yaml
 
 from risico.errors import RisicoError
 from risico.governance import decisions as d
+from risico.governance.keys import SigningKey, sign_record
 
 DAY = dt.date(2025, 3, 1)
 TODAY = dt.date(2025, 4, 1)
@@ -24,13 +25,22 @@ def decide(**overrides: Any) -> dict[str, Any]:
     fields: dict[str, Any] = dict(decision="approve", committee="Ethische commissie", date=DAY,
                                   conditions="Herbeoordeling na 6 maanden", valid_until=dt.date(2025, 9, 1),
                                   hashes=HASHES, verdict="acceptable with conditions",
-                                  dilemmas=["capacity vs. fairness"], supersedes=None)
+                                  dilemmas=["capacity vs. fairness"], previous=None)
     return d.make_decision(**{**fields, **overrides})
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
+def folder(tmp_path: Path, committee_key: SigningKey) -> Path:
+    """The decisions folder, with the committee's public key beside it (``governance/keys``)."""
     return tmp_path / FOLDER
+
+
+def write(record: dict[str, Any], folder: Path) -> Path:
+    """Sign ``record`` with the committee's key (made by the ``committee_key`` fixture) and write it."""
+    from risico.governance.keys import load_signing_key, private_key_path
+
+    key = load_signing_key(private_key_path("commissie.test"), folder.parent / "keys")
+    return d.write_decision(sign_record(record, key), folder)
 
 
 # ---------------------------------------------------------------- hashing
@@ -120,7 +130,7 @@ def test_record_hash_covers_every_other_field() -> None:
     body = {key: value for key, value in record.items() if key != "record_hash"}
     assert record["record_hash"] == _sha256_canonical(body)
     assert set(body) == {"decision", "committee", "date", "conditions", "valid_until", "hashes", "verdict",
-                         "dilemmas", "supersedes", "record_id"}
+                         "dilemmas", "supersedes", "previous", "demo", "record_id"}
     assert json.loads(json.dumps(record)) == record
 
 
@@ -132,7 +142,8 @@ def test_record_id_names_date_and_own_hash() -> None:
 
 @pytest.mark.parametrize("overrides", [
     {"conditions": "other"}, {"decision": "reject"}, {"hashes": {**HASHES, "model": "e" * 64}},
-    {"supersedes": "D-20250101-00000000"}, {"dilemmas": []},
+    {"previous": {"record_id": "D-20250101-00000000", "record_hash": "0" * 64, "date": "2025-01-01"}},
+    {"dilemmas": []}, {"demo": True},
 ])
 def test_record_id_and_hash_change_with_any_field(overrides: dict[str, Any]) -> None:
     base, other = decide(), decide(**overrides)
@@ -165,18 +176,29 @@ def test_make_decision_refuses(overrides: dict[str, Any], message: str) -> None:
 
 def test_write_decision_writes_readable_json(folder: Path) -> None:
     record = decide()
-    path = d.write_decision(record, folder)
+    path = write(record, folder)
     text = path.read_text(encoding="utf-8")
     assert path == folder / f"{record['record_id']}.json"
-    assert text == json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    written = json.loads(text)
+    assert text == json.dumps(written, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert {key: value for key, value in written.items() if key != "signature"} == record
+    assert set(written["signature"]) == {"algorithm", "key_id", "member", "value"}
+
+
+def test_write_decision_refuses_an_unsigned_record(folder: Path) -> None:
+    record = decide()
+    with pytest.raises(d.DecisionError) as caught:
+        d.write_decision(record, folder)
+    assert str(caught.value) == d.NOT_SIGNED.format(record_id=record["record_id"])
+    assert not folder.exists()
 
 
 def test_write_decision_refuses_to_overwrite(folder: Path) -> None:
     record = decide()
-    path = d.write_decision(record, folder)
+    path = write(record, folder)
     before = path.read_bytes()
     with pytest.raises(d.DecisionError) as caught:
-        d.write_decision(record, folder)
+        write(record, folder)
     assert str(caught.value) == d.EXISTS.format(file=path)
     assert path.read_bytes() == before
 
@@ -184,7 +206,7 @@ def test_write_decision_refuses_to_overwrite(folder: Path) -> None:
 def test_write_decision_refuses_an_unsealed_record(folder: Path) -> None:
     record = {**decide(), "conditions": "changed after sealing"}
     with pytest.raises(d.DecisionError) as caught:
-        d.write_decision(record, folder)
+        write(record, folder)
     assert str(caught.value) == d.NOT_SEALED.format(record_id=record["record_id"])
     assert not folder.exists()
 
@@ -192,7 +214,7 @@ def test_write_decision_refuses_an_unsealed_record(folder: Path) -> None:
 # ---------------------------------------------------------------- latest and supersession
 
 def test_latest_decision_is_none_without_records(folder: Path) -> None:
-    assert d.latest_decision(folder) is None
+    assert d.latest_decision(folder, today=TODAY) is None
 
 
 @pytest.mark.parametrize("sequence, expected", [
@@ -203,12 +225,13 @@ def test_latest_decision_is_none_without_records(folder: Path) -> None:
 def test_later_decision_supersedes(folder: Path, sequence: list[str], expected: str) -> None:
     previous, paths = None, []
     for offset, decision in enumerate(sequence):
-        record = decide(decision=decision, date=DAY + dt.timedelta(days=offset), supersedes=previous)
-        paths.append(d.write_decision(record, folder))
-        previous = record["record_id"]
+        record = decide(decision=decision, date=DAY + dt.timedelta(days=offset), previous=previous)
+        paths.append(write(record, folder))
+        previous = record
     before = [path.read_bytes() for path in paths]
-    latest = d.latest_decision(folder)
-    assert latest is not None and latest["decision"] == expected and latest["record_id"] == previous
+    latest = d.latest_decision(folder, today=TODAY)
+    assert latest is not None and latest["decision"] == expected and latest["record_id"] == previous["record_id"]
+    assert [r["record_id"] for r in d.read_chain(folder, today=TODAY)] == [p.stem for p in paths]
     gate_open = expected == "approve"
     if gate_open:
         assert d.check_gate(folder, HASHES, today=TODAY) == latest
@@ -218,12 +241,15 @@ def test_later_decision_supersedes(folder: Path, sequence: list[str], expected: 
     assert [path.read_bytes() for path in paths] == before  # superseded files are never edited
 
 
-def test_latest_decision_skips_an_edited_file(folder: Path) -> None:
+def test_latest_decision_refuses_an_edited_file(folder: Path) -> None:
+    """The register reads the newest decision this way: an edited newer file stops it, never falls back."""
     old = decide(decision="reject")
-    d.write_decision(old, folder)
-    new_path = d.write_decision(decide(date=DAY + dt.timedelta(days=1), supersedes=old["record_id"]), folder)
+    write(old, folder)
+    new_path = write(decide(date=DAY + dt.timedelta(days=1), previous=old), folder)
     new_path.write_text(new_path.read_text().replace("Herbeoordeling", "Geen"), encoding="utf-8")
-    assert d.latest_decision(folder) == old
+    with pytest.raises(d.GateClosed) as caught:
+        d.latest_decision(folder, today=TODAY)
+    assert str(caught.value) == d.EDITED.format(file=new_path)
 
 
 # ---------------------------------------------------------------- the gate
@@ -242,7 +268,7 @@ def _garble(path: Path) -> None:
 
 @pytest.mark.parametrize("tamper", [_edit, _rename, _garble])
 def test_gate_refuses_an_edited_decision(folder: Path, tamper: Any) -> None:
-    path = d.write_decision(decide(), folder)
+    path = write(decide(), folder)
     tamper(path)
     shown = next(folder.glob("*.json"))
     with pytest.raises(d.GateClosed) as caught:
@@ -253,8 +279,8 @@ def test_gate_refuses_an_edited_decision(folder: Path, tamper: Any) -> None:
 def test_gate_checks_edits_before_anything_else(folder: Path) -> None:
     """An edited old record closes the gate even though a newer decision approves."""
     old = decide(decision="reject")
-    old_path = d.write_decision(old, folder)
-    d.write_decision(decide(date=DAY + dt.timedelta(days=1), supersedes=old["record_id"]), folder)
+    old_path = write(old, folder)
+    write(decide(date=DAY + dt.timedelta(days=1), previous=old), folder)
     old_path.write_text(old_path.read_text().replace('"reject"', '"approve"'), encoding="utf-8")
     with pytest.raises(d.GateClosed) as caught:
         d.check_gate(folder, HASHES, today=TODAY)
@@ -265,7 +291,7 @@ def test_gate_checks_edits_before_anything_else(folder: Path) -> None:
                                    ["model", "params"], list(d.BOUND)])
 def test_gate_names_every_changed_artifact(folder: Path, names: list[str]) -> None:
     record = decide()
-    d.write_decision(record, folder)
+    write(record, folder)
     current = {**HASHES, **{name: "f" * 64 for name in names}}
     with pytest.raises(d.GateClosed) as caught:
         d.check_gate(folder, current, today=TODAY)
@@ -275,7 +301,7 @@ def test_gate_names_every_changed_artifact(folder: Path, names: list[str]) -> No
 
 def test_gate_treats_a_missing_current_hash_as_changed(folder: Path) -> None:
     record = decide()
-    d.write_decision(record, folder)
+    write(record, folder)
     current = {key: value for key, value in HASHES.items() if key != "audit"}
     with pytest.raises(d.GateClosed) as caught:
         d.check_gate(folder, current, today=TODAY)
@@ -288,13 +314,13 @@ def _no_decision(folder: Path) -> tuple[str, dict[str, Any]]:
 
 def _rejected(folder: Path) -> tuple[str, dict[str, Any]]:
     record = decide(decision="reject")
-    d.write_decision(record, folder)
+    write(record, folder)
     return d.REJECTED, record
 
 
 def _expired(folder: Path) -> tuple[str, dict[str, Any]]:
     record = decide(valid_until=dt.date(2025, 3, 31))
-    d.write_decision(record, folder)
+    write(record, folder)
     return d.EXPIRED, {**record, "today": "2025-04-01"}
 
 
@@ -323,8 +349,8 @@ def test_no_decision_message_is_literal(tmp_path: Path) -> None:
 ])
 def test_gate_opens_for_a_current_approval(folder: Path, valid_until: dt.date | None, today: dt.date) -> None:
     record = decide(valid_until=valid_until)
-    d.write_decision(record, folder)
-    assert d.check_gate(folder, dict(HASHES), today=today) == record
+    path = write(record, folder)
+    assert d.check_gate(folder, dict(HASHES), today=today) == json.loads(path.read_text(encoding="utf-8"))
 
 
 def test_gate_opens_with_hashes_of_real_artifacts(tmp_path: Path, folder: Path) -> None:
@@ -334,9 +360,18 @@ def test_gate_opens_with_hashes_of_real_artifacts(tmp_path: Path, folder: Path) 
         "params": _tree(tmp_path, {"params.yaml": yaml.safe_dump(PARAMS).encode()}) / "params.yaml",
         "training_data": _tree(tmp_path, {"data/interim/a.parquet": b"rows"}) / "data/interim",
     }
-    d.write_decision(decide(hashes=d.artifact_hashes(paths)), folder)
+    write(decide(hashes=d.artifact_hashes(paths)), folder)
     paths["params"].write_text(yaml.safe_dump({**PARAMS, "worklist": {"capacity": 7}}), encoding="utf-8")
     assert d.check_gate(folder, d.artifact_hashes(paths), today=TODAY)["decision"] == "approve"
     (tmp_path / "data/interim/a.parquet").write_bytes(b"rowz")
     with pytest.raises(d.GateClosed, match="approved other versions of: training_data\\."):
         d.check_gate(folder, d.artifact_hashes(paths), today=TODAY)
+
+
+def test_make_decision_refuses_a_date_before_the_previous_decision() -> None:
+    previous = decide(date=DAY)
+    with pytest.raises(d.DecisionError) as caught:
+        decide(date=DAY - dt.timedelta(days=1), previous=previous)
+    assert str(caught.value) == d.BEFORE_PREVIOUS.format(record_id=previous["record_id"], date="2025-03-01",
+                                                         date_given="2025-02-28")
+    assert decide(date=DAY, previous=previous)["previous"] == previous["record_hash"]    # the same day is in order

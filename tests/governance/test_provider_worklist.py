@@ -17,7 +17,7 @@ from risico.network import provider_network
 
 
 @pytest.fixture()
-def project(pipeline_project, tmp_path, monkeypatch):
+def project(pipeline_project, tmp_path, monkeypatch, committee_key):
     for part in ("provider_models", "models", "reports/audit", "data/interim", "expectations"):
         shutil.copytree(pipeline_project / part, tmp_path / part)
     shutil.copy(pipeline_project / "params.yaml", tmp_path / "params.yaml")

@@ -11,9 +11,11 @@ import yaml
 
 from risico.errors import RisicoError
 from risico.governance import register
-from risico.governance.decisions import artifact_hashes, default_path, make_decision, write_decision
+from risico.governance.decisions import artifact_hashes, default_path, latest_decision, make_decision, write_decision
+from risico.governance.keys import load_signing_key, private_key_path, sign_record
 from risico.governance.register import FIELDS, PLACEHOLDER, UNKNOWN_FIELDS, build_register, read_inputs
 from tests.conftest import repo_params, set_key
+from tests.governance.conftest import MEMBER
 
 TODAY = dt.date(2026, 12, 1)
 CARD = """# Modelkaart
@@ -37,7 +39,7 @@ METRICS = {"selected": "ebm", "test_roc_auc_observed": 0.654632, "test_precision
 
 
 @pytest.fixture()
-def project(tmp_path):
+def project(tmp_path, committee_key):
     (tmp_path / "reports" / "model").mkdir(parents=True)
     (tmp_path / "reports" / "audit").mkdir(parents=True)
     (tmp_path / "metrics").mkdir()
@@ -68,8 +70,10 @@ def decide(root, decision="approve", valid_until=None, audit_hash=None, demo=Fal
         hashes["audit"] = audit_hash
     record = make_decision(decision=decision, committee="Ethische commissie Testgemeente", date=dt.date(2026, 11, 29),
                            conditions="Alleen met 10% aselecte steekproef.", valid_until=valid_until, hashes=hashes,
-                           verdict="committee_decision", dilemmas=[], supersedes=None, demo=demo, target=target)
-    write_decision(record, root / default_path(target, "decisions"))
+                           verdict="committee_decision", dilemmas=[], demo=demo, target=target,
+                           previous=latest_decision(root / default_path(target, "decisions")))
+    key = load_signing_key(private_key_path(MEMBER), root / "governance" / "keys")
+    write_decision(sign_record(record, key), root / default_path(target, "decisions"))
     return record
 
 

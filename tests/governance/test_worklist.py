@@ -19,7 +19,7 @@ BATCH = "data/batch/applications.parquet"
 
 
 @pytest.fixture()
-def project(pipeline_project, tmp_path, monkeypatch):
+def project(pipeline_project, tmp_path, monkeypatch, committee_key):
     """A copy of the pipeline's outputs the worklist reads; the test runs inside it."""
     for part in ("models", "reports/audit", "data/interim", "data/batch", "expectations"):
         shutil.copytree(pipeline_project / part, tmp_path / part)
@@ -197,7 +197,8 @@ def test_demo_approval_is_refused_for_real_data(project, capsys):
     set_param("data.source", "files")
     assert main(["approve", "--demo"]) == 2
     assert "approve --demo is only for the synthetic demo world" in capsys.readouterr().err
-    assert not (project / "governance").exists()
+    assert not (project / "governance" / "decisions").exists() and not (project / ".risico").exists()
+    assert [p.name for p in (project / "governance" / "keys").iterdir()] == ["commissie.test.pub"]   # no demo key
 
 
 # -- bad input ----------------------------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """``python -m risico approve``: the ethics committee's decision, bound to the exact model, audit, params and data.
 
 It shows the audit's verdict and open dilemmas first and asks for confirmation
-(``--yes`` for scripted use); then it appends one sealed record to
-``governance/decisions/``. No worklist can be made without an approving,
-unexpired record whose hashes match the current artifacts.
+(``--yes`` for scripted use); then it appends one sealed record, signed with the
+member's key (``--member NAME`` or ``--key FILE``; see ``risico keys new``) and
+chained to the decision before it, to ``governance/decisions/`` (and stages it in
+git where the folder is in a work tree). No worklist can be made without an
+approving, unexpired record whose hashes match the current artifacts.
 """
 
 from __future__ import annotations
@@ -11,12 +13,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from risico.errors import RisicoError
 from risico.governance.decisions import (TARGETS, artifact_hashes, default_model_path, fill_default_paths,
-                                         latest_decision, make_decision, write_decision)
+                                         latest_decision, make_decision, stage_in_git, write_decision)
+from risico.governance.keys import (SigningKey, demo_signing_key, keys_folder, load_signing_key, private_key_path,
+                                    read_public_keys, sign_record, verify_record)
 from risico.io import governance_lock
 from risico.params import SectionReader, load_section
 from risico.texts import LANGUAGES
@@ -27,6 +33,9 @@ DEMO_NOT_SYNTHETIC = ("approve --demo is only for the synthetic demo world, but 
                       "A real extract needs a real committee decision: approve --decision ... --committee ...")
 DEMO_WITH_DECISION = "approve --demo records its own demo decision; leave out {options}."
 MISSING_OPTION = "approve needs {options} (or --demo on the synthetic world)."
+NO_SIGNER = ("approve needs the signing member: --member NAME (key in $RISICO_KEY_DIR or ~/.config/risico/keys/, "
+             "or $RISICO_MEMBER) or --key FILE; make a key with `python -m risico keys new --member NAME`.")
+FUTURE_DATE = "Option --date {value} is after today ({today}): a decision is recorded on or after the day it is taken."
 NOT_CONFIRMED = "Decision not recorded: the committee did not confirm. Run again and answer 'ja' (or pass --yes)."
 BAD_DATE = "Option {option} must be a date as YYYY-MM-DD. Got {value!r} instead."
 
@@ -48,6 +57,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--demo", action="store_true",
                         help="record a demo approval (synthetic data only; every output is watermarked as a demo)")
     parser.add_argument("--valid-until", help="last day the decision holds, YYYY-MM-DD")
+    parser.add_argument("--member", default=os.environ.get("RISICO_MEMBER") or None,
+                        help="the committee member who signs, with the key made by `risico keys new --member NAME` "
+                             "(default: $RISICO_MEMBER)")
+    parser.add_argument("--key", type=Path, help="the member's private key file (instead of --member)")
     parser.add_argument("--yes", action="store_true", help="confirm without asking (scripted use)")
     parser.add_argument("--target", choices=TARGETS, default="applications",
                         help="the model decided on: applications (default) or care providers")
@@ -84,10 +97,24 @@ def _demo_defaults(args: argparse.Namespace) -> None:
     args.yes = True
 
 
+def _signer(args: argparse.Namespace) -> SigningKey:
+    """The key that signs: the project's demo key for --demo, else the member's (checked against governance/keys)."""
+    keys = keys_folder(args.decisions)
+    if args.demo:
+        return demo_signing_key(keys)
+    if args.key is None and args.member is None:
+        raise RisicoError(NO_SIGNER)
+    return load_signing_key(args.key or private_key_path(args.member), keys)
+
+
 def run(args: argparse.Namespace) -> None:
     fill_default_paths(args, args.target)
     _demo_defaults(args)
     date, valid_until = _date("--date", args.date), _date("--valid-until", args.valid_until)
+    today = dt.date.today()
+    if date > today:
+        raise RisicoError(FUTURE_DATE.format(value=args.date, today=today.isoformat()))
+    signer = _signer(args)                           # before the committee is asked: no key, no question
     model = args.model or default_model_path(args.params, args.target)
     hashes = artifact_hashes({"model": model, "audit": args.audit, "params": args.params,
                               "training_data": args.training_data})
@@ -101,12 +128,21 @@ def run(args: argparse.Namespace) -> None:
         if sys.stdin.readline().strip().lower() not in ("ja", "j", "yes", "y"):
             raise RisicoError(NOT_CONFIRMED)
     with governance_lock(args.decisions):            # the previous decision and the new one, no one in between
-        previous = latest_decision(args.decisions) if args.decisions.exists() else None
+        previous = latest_decision(args.decisions, today=today)      # the whole chain checked before it grows
         record = make_decision(decision=args.decision, committee=args.committee, date=date,
                                conditions=args.conditions, valid_until=valid_until, hashes=hashes,
-                               verdict=str(audit.get("verdict")), dilemmas=dilemmas,
-                               supersedes=previous["record_id"] if previous else None, demo=args.demo,
-                               target=args.target)
+                               verdict=str(audit.get("verdict")), dilemmas=dilemmas, previous=previous,
+                               demo=args.demo, target=args.target)
+        record = _signed(record, signer, args.decisions)
         args.decisions.mkdir(parents=True, exist_ok=True)
         path = write_decision(record, args.decisions)
+        stage_in_git(path)
     print(f"Recorded {record['record_id']} in {path}" + (" (DEMO: synthetic data only)" if args.demo else ""))
+
+
+def _signed(record: dict[str, Any], signer: SigningKey, decisions: Path) -> dict[str, Any]:
+    """``record`` signed by ``signer``, and checked as the gate will check it (a `SigningError` otherwise)."""
+    signed = sign_record(record, signer)
+    keys = keys_folder(decisions)
+    verify_record(signed, read_public_keys(keys), file=decisions / f"{record['record_id']}.json", keys=keys)
+    return signed

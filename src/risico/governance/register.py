@@ -10,7 +10,10 @@ itself knows, so the published text cannot drift from the model that runs:
 - the model metrics (``metrics/model.json``): test metrics against the
   observed labels, and (synthetic world only) against the truth and the oracle;
 - the model card (``reports/model/model_card.md``): its intended-use paragraph;
-- the newest intact committee decision (``governance/decisions/``).
+- the newest committee decision (``governance/decisions/``), after the gate's checks of the whole
+  chain (:func:`risico.governance.decisions.read_chain`): an unsigned, re-sealed, wrongly signed,
+  missing, inserted or future-dated record stops the command with one line, so a forged approval is
+  never published.
 
 ``--target providers`` drafts the entry of the care-provider model instead (one
 row per provider per quarter): ``provider_features``, ``provider_worklist`` and
