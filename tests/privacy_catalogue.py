@@ -21,7 +21,7 @@ import pandas as pd
 
 from risico.privacy import scan_frame
 
-__all__ = ["LOOK_ALIKES", "Spelling", "build_catalogue", "caught", "recall"]
+__all__ = ["LOOK_ALIKES", "Spelling", "build_catalogue", "caught", "look_alike_frame", "recall"]
 
 BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 FREE_TEXT_COLUMN = "toelichting"
@@ -49,6 +49,11 @@ def caught(spelling: Spelling) -> bool:
     """Whether the gate reports ``spelling`` as its expected kind in its column."""
     findings = scan_frame(spelling.frame(), "catalogue")
     return any(f.kind == spelling.kind and f.column == spelling.column for f in findings)
+
+
+def look_alike_frame(column: str, value: object) -> pd.DataFrame:
+    """A two-row table: a harmless value of the same type, then the look-alike."""
+    return pd.DataFrame({column: ["geen" if isinstance(value, str) else type(value)(1), value]})
 
 
 def recall(catalogue: list[Spelling]) -> tuple[float, list[Spelling]]:
