@@ -233,4 +233,6 @@ LOOK_ALIKES: tuple[tuple[str, object], ...] = (
     ("klant_nr", "10000022"),  # identifier-like, fails the elfproef
     ("klant_nr", "100000210"),  # 9 digits failing the elfproef
     ("person_id", "P0000001"),
+    ("kvk_nummer", 10000021),  # a KvK number (8 digits) is not searched for short BSNs
+    ("KvKNr", "10000021"),
 )

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from risico.privacy import PrivacyError, check_frames, scan_frame
+from risico.privacy import PrivacyError, check_frames, identifying_name_rule, is_identifier_like, scan_frame
 from tests.privacy_catalogue import LOOK_ALIKES, Spelling, build_catalogue, caught, look_alike_frame, recall
 
 CATALOGUE = build_catalogue()
@@ -56,3 +56,24 @@ def test_the_clean_synthetic_world_raises_no_alarm(small_world) -> None:
     print(f"privacy gate false alarms on a {len(small_world.raw['persons'])}-person world: {len(findings)}")
     assert findings == []
     assert check_frames(small_world.raw) is None
+
+
+def test_no_column_of_the_contract_has_an_identifying_name() -> None:
+    from risico.contract import CONTRACT, TRUTH_CONTRACT
+
+    names = {c.name for table in [*CONTRACT.values(), *TRUTH_CONTRACT.values()] for c in table.columns}
+    assert {name: identifying_name_rule(name) for name in names if identifying_name_rule(name)} == {}
+
+
+def test_identifier_like_columns_of_the_contract_hold_no_digit_only_values() -> None:
+    """Short BSNs are looked for in these columns: the contract's ids are letter-prefixed, counts are small."""
+    from risico.contract import CONTRACT
+
+    like = sorted({c.name for t in CONTRACT.values() for c in t.columns if is_identifier_like(c.name)})
+    assert like == [
+        "absence_id", "address_id", "application_id", "declaration_id", "director_id", "household_id",
+        "intermediary_id", "investigation_id", "landlord_id", "location_address_id", "person_id",
+        "persons_registered", "provider_id",
+    ]  # fmt: skip
+    numeric = {c.name: c.maximum for t in CONTRACT.values() for c in t.columns if c.name in like and c.kind != "str"}
+    assert numeric == {"persons_registered": 500}  # never 7 or 8 digits

@@ -25,7 +25,10 @@ Rules, first match wins:
 Identifier-like columns (:func:`is_identifier_like`) are where a BSN that lost
 its leading zero(s) is looked for: a token ``id``, ``nr``, ``nummer`` or
 ``number``, or a name that contains ``bsn``, ``burgerservice``, ``sofi``,
-``nummer``, ``persoon``, ``person``, ``klant`` or ``client``.
+``nummer``, ``persoon``, ``person``, ``klant`` or ``client`` -- but not the
+numbers of other registers (a token starting with ``kvk``, ``agb``, ``btw``,
+``vestigings`` or ``handelsregister``): a KvK number has 8 digits and one in
+eleven of them passes the elfproef.
 """
 
 from __future__ import annotations
@@ -91,6 +94,9 @@ _IDENTIFIER_TOKENS: Final[frozenset[str]] = frozenset({"id", "nr", "nummer", "nu
 _IDENTIFIER_PARTS: Final[tuple[str, ...]] = (
     "bsn", "burgerservice", "sofi", "nummer", "persoon", "person", "klant", "client",
 )  # fmt: skip
+
+# numbers of other registers, 8 digits of which one in eleven passes the elfproef: not searched for short BSNs
+_OTHER_REGISTERS: Final[tuple[str, ...]] = ("kvk", "agb", "btw", "vestigings", "handelsregister")
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -163,11 +169,14 @@ def _person_name_rule(token: str) -> str | None:
 def is_identifier_like(name: object) -> bool:
     """Whether a column's name says it holds identifiers (where short BSNs are looked for).
 
-    >>> [is_identifier_like(n) for n in ("person_id", "klantNr", "BSN", "amount_monthly")]
-    [True, True, True, False]
+    >>> [is_identifier_like(n) for n in ("person_id", "klantNr", "BSN", "amount_monthly", "kvk_nummer")]
+    [True, True, True, False, False]
     """
     normalised = normalise_name(name)
-    if any(token in _IDENTIFIER_TOKENS for token in normalised.split("_")):
+    tokens = normalised.split("_")
+    if any(token.startswith(_OTHER_REGISTERS) for token in tokens):
+        return False
+    if any(token in _IDENTIFIER_TOKENS for token in tokens):
         return True
     compact = normalised.replace("_", "")
     return any(part in compact for part in _IDENTIFIER_PARTS)
