@@ -137,6 +137,9 @@ def test_bsn_with_separators_is_found(value: str) -> None:
         "(111222333) op 2024-01-31",
         "bsn 1234.56.782 nagevraagd",
         "nummer 123-456-782, dossier A-000123",
+        "123456789 123456782",  # the second of two tokens one character apart
+        "A123456782/123456782",  # a glued run, then a free-standing one
+        "DC000000001 en 111222333",
     ],
 )
 def test_bsn_embedded_in_text_is_found(text: str) -> None:

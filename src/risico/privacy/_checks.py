@@ -53,7 +53,10 @@ BSN_PREFILTER: Final[str] = (
 IBAN_PREFILTER: Final[str] = r"[A-Za-z]{2}[ \-]?[0-9]{2}(?:[ \-]?[A-Za-z0-9]){11}"
 DATE_PREFIX_CORE: Final[str] = r"0[1-9][\-/. ](?:0[1-9]|1[0-2])[\-/. ](?:19|20)[0-9]{2}"
 
-RE2_ANY_CANDIDATE: Final[str] = "|".join(["@", BSN_PREFILTER, PHONE_CORE, IBAN_PREFILTER])
+# a BSN spelling not glued to a letter or digit (as _BSN_TOKEN requires): ids such as 'DC000000001' are no candidates
+BSN_CANDIDATE: Final[str] = r"(?:^|[^0-9A-Za-z])(?:" + BSN_PREFILTER + r")(?:$|[^0-9A-Za-z])"
+
+RE2_ANY_CANDIDATE: Final[str] = "|".join(["@", BSN_CANDIDATE, PHONE_CORE, IBAN_PREFILTER])
 RE2_PURE_SHORT_DIGITS: Final[str] = r"^[ \t]*[0-9]{7,8}[ \t]*$"
 RE2_PURE_NINE_DIGITS: Final[str] = r"^[ \t]*[0-9]{9}[ \t]*$"
 RE2_PURE_DIGITS: Final[str] = r"^[ \t]*[0-9]+[ \t]*$"

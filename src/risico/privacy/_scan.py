@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from risico.privacy._checks import (
+    BSN_CANDIDATE,
     BSN_PREFILTER,
     EMAIL_CORE,
     EMAIL_TOKEN,
@@ -50,7 +51,7 @@ Hits = dict[Kind, tuple[int, str]]
 VALUE_KINDS: Final[tuple[Kind, ...]] = ("bsn", "bsn_short", "iban", "email", "phone")
 _TEXT_KINDS: Final[tuple[Kind, ...]] = ("iban", "phone", "bsn")
 _FREE_TEXT_KINDS: Final[tuple[Kind, ...]] = ("email", *_TEXT_KINDS)
-_TEXT_PREFILTERS: Final[dict[Kind, str]] = {"iban": IBAN_PREFILTER, "phone": PHONE_CORE, "bsn": BSN_PREFILTER}
+_TEXT_PREFILTERS: Final[dict[Kind, str]] = {"iban": IBAN_PREFILTER, "phone": PHONE_CORE, "bsn": BSN_CANDIDATE}
 _BSN_RANGE: Final[tuple[int, int]] = (100_000_000, 999_999_999)
 _SHORT_BSN_RANGE: Final[tuple[int, int]] = (1_000_000, 99_999_999)
 
