@@ -221,6 +221,7 @@ LOOK_ALIKES: tuple[tuple[str, object], ...] = (
     (FREE_TEXT_COLUMN, "openingstijden 09.00 - 17.30"),
     (FREE_TEXT_COLUMN, "bedrag 1.234.567,89"),
     (FREE_TEXT_COLUMN, "0,12345678"),
+    (FREE_TEXT_COLUMN, "aandeel 0,0612345678"),  # a decimal fraction, not a phone number
     (FREE_TEXT_COLUMN, "061234567"),  # 9 digits: too short for a phone
     (FREE_TEXT_COLUMN, "(06) 1234567"),  # one digit short
     (FREE_TEXT_COLUMN, "3011 AB"),

@@ -70,9 +70,9 @@ RE2_SINGLE_BSN_TOKEN: Final[str] = (
 )
 
 EMAIL_TOKEN = re.compile(EMAIL_CORE, re.ASCII)
-# not glued to a letter, digit or '+', nor to a digit and separator (the year of '06/01/2024 1234')
+# not glued to a letter, digit or '+', nor to a digit and separator or decimal comma ('06/01/2024 1234', '0,0612345678')
 _PHONE_TOKEN = re.compile(
-    r"(?<![0-9A-Za-z+])(?<![0-9][.\-/])" + PHONE_CORE + r"(?![0-9A-Za-z])(?![.,][0-9])",
+    r"(?<![0-9A-Za-z+])(?<![0-9][.,\-/])" + PHONE_CORE + r"(?![0-9A-Za-z])(?![.,][0-9])",
     re.ASCII,
 )
 _DATE_PREFIX = re.compile(DATE_PREFIX_CORE + r"(?![0-9])", re.ASCII)
