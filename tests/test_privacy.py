@@ -137,6 +137,9 @@ def test_bsn_with_separators_is_found(value: str) -> None:
         "(111222333) op 2024-01-31",
         "bsn 1234.56.782 nagevraagd",
         "nummer 123-456-782, dossier A-000123",
+        "123456789 123456782",  # the second of two tokens one character apart
+        "A123456782/123456782",  # a glued run, then a free-standing one
+        "DC000000001 en 111222333",
     ],
 )
 def test_bsn_embedded_in_text_is_found(text: str) -> None:
@@ -358,8 +361,36 @@ def test_digits_inside_iban_or_email_are_not_reported_as_other_kinds() -> None:
     ],
 )
 def test_identifying_column_name_is_flagged(name: str) -> None:
-    findings = scan_frame(one_column([1, 2, None], name=name), "t")
-    assert findings == [Finding("t", name, "column_name", 2, name)]
+    (finding,) = scan_frame(one_column([1, 2, None], name=name), "t")
+    assert finding == Finding("t", name, "column_name", 2, name, finding.rule)
+    assert "the listed name" in finding.rule
+
+
+@pytest.mark.parametrize(
+    ("name", "rule"),
+    [
+        ("bsn", "a citizen service number: the listed name 'bsn'"),
+        ("E-mail", "contact details: the listed name 'e_mail'"),
+        ("DateOfBirth", "a date of birth: the listed name 'date_of_birth'"),
+        ("klantnaam", "a personal name: a word ending in 'naam'"),
+        ("KlantNaam", "a personal name: the word 'naam'"),
+        ("naam_aanvrager", "a personal name: the word 'naam'"),
+        ("Naam aanvrager", "a personal name: the word 'naam'"),
+        ("aanvrager_naam", "a personal name: the word 'naam'"),
+        ("roepnaam", "a personal name: a word ending in 'naam'"),
+        ("meisjesnaam", "a personal name: a word ending in 'naam'"),
+        ("ouder_namen", "a personal name: the word 'namen'"),
+        ("tussenvoegsel", "a personal name: the name part 'tussenvoegsel'"),
+        ("voorletters", "a personal name: the name part 'voorletters'"),
+        ("initials", "a personal name: the name part 'initials'"),
+        ("client_name", "a personal name: the word 'name'"),
+        ("givenName", "a personal name: the word 'name'"),
+        ("username", "a personal name: a word ending in 'name'"),
+        ("names", "a personal name: the word 'names'"),
+    ],
+)
+def test_column_name_rule_is_named(name: str, rule: str) -> None:
+    assert scan_frame(one_column(["x"], name=name), "t") == [Finding("t", name, "column_name", 1, name, rule)]
 
 
 @pytest.mark.parametrize(
@@ -375,6 +406,19 @@ def test_identifying_column_name_is_flagged(name: str) -> None:
         "wijk",
         "amount",
         "has_email",
+        "gemeentenaam",
+        "wijk_naam",
+        "scheme_name",
+        "bestandsnaam",
+        "file_name",
+        "naam_aanbieder",
+        "bedrijfsnaam",
+        "naamgebruik",
+        "naam_id",
+        "has_name",
+        "n_names",
+        "naam_lengte",
+        "renamed",
     ],
 )
 def test_harmless_column_name_is_not_flagged(name: str) -> None:
@@ -389,7 +433,8 @@ def test_name_is_checked_for_columns_whose_dtype_is_not_scanned() -> None:
             "start": pd.to_datetime(["2024-01-31", "2024-02-01"]),
         }
     )
-    expected = [Finding("t", "geboortedatum", "column_name", 1, "geboortedatum")]
+    rule = "a date of birth: the listed name 'geboortedatum'"
+    expected = [Finding("t", "geboortedatum", "column_name", 1, "geboortedatum", rule)]
     assert scan_frame(frame, "t") == expected
 
 
@@ -448,11 +493,15 @@ def test_check_frames_column_name_message_is_exact() -> None:
         check_frames({"households": frame})
     expected = (
         "Privacy gate: table 'households', column 'achternaam' has a name that suggests a "
-        "direct identifier (2 non-null value(s)). Direct identifiers are not allowed in the "
-        "input; remove or pseudonymise the column before ingest."
+        "direct identifier (rule: a personal name: the listed name 'achternaam'; 2 non-null "
+        "value(s)). Direct identifiers are not allowed in the input; remove or pseudonymise the "
+        "column before ingest."
     )
     assert str(info.value) == expected
-    assert expected == COLUMN_NAME_MESSAGE.format(table="households", column="achternaam", count=2)
+    rule = "a personal name: the listed name 'achternaam'"
+    assert expected == COLUMN_NAME_MESSAGE.format(
+        table="households", column="achternaam", count=2, rule=rule
+    )
 
 
 def test_check_frames_reports_first_table_and_column_in_order() -> None:

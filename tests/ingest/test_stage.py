@@ -81,6 +81,39 @@ def test_an_identifying_extra_column_stops_ingest(tmp_path, capsys, world):
     assert not (tmp_path / "ingested").exists()
 
 
+# issue 13: each of these reached data/interim before; an extra column or a typed one, every one stops ingest
+LEAKS = [
+    ("households", "klantnaam", "Jansen",
+     "has a name that suggests a direct identifier (rule: a personal name: a word ending in 'naam'; "),
+    ("households", "naam_aanvrager", "de Vries",
+     "has a name that suggests a direct identifier (rule: a personal name: the word 'naam'; "),
+    ("households", "rekening", "nl91abna0417164300", "contains 1 value(s) that look like an IBAN"),
+    ("households", "klant_nr", "10000021", "contains 1 value(s) that look like a BSN (citizen service number) "
+                                           "that lost its leading zero(s), e.g. '10*****1'"),
+    ("households", "telefoon_thuis", "06.12.34.56.78", "contains 1 value(s) that look like a Dutch phone number"),
+    ("persons", "contact", "(06) 12345678", "contains 1 value(s) that look like a Dutch phone number"),
+    ("persons", "contact", "06 - 1234 5678", "contains 1 value(s) that look like a Dutch phone number"),
+]
+
+
+@pytest.mark.parametrize(("table", "column", "value", "says"), LEAKS, ids=[leak[2] for leak in LEAKS])
+def test_an_identifier_in_an_extra_column_stops_ingest(tmp_path, capsys, world, table, column, value, says):
+    extracts = tmp_path / "extracts"
+    write_world(extracts, world, kind="csv")
+    frame = world.raw[table].copy()
+    if column in ("klantnaam", "naam_aanvrager"):
+        frame[column] = value
+    else:
+        frame[column] = "onbekend"
+        frame.loc[frame.index[3], column] = value
+    to_dutch_csv(frame, extracts / f"{table}.csv")
+    assert ingest(tmp_path, "files") == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"risico ingest: error: Privacy gate: table '{table}', column '{column}' {says}")
+    assert err.count("\n") == 1 and (column in ("klantnaam", "naam_aanvrager") or value not in err)
+    assert not (tmp_path / "ingested").exists()
+
+
 def test_unknown_source_is_a_parameter_error(tmp_path, capsys):
     assert ingest(tmp_path, "database") == 2
     assert capsys.readouterr().err == ("risico ingest: error: The 'source' parameter of data must be one of "
