@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -65,3 +67,20 @@ def test_world_metrics_on_a_generated_world(small_world):
     assert metrics["investigation_rate"] == pytest.approx(len(inv) / metrics["n_applications"], abs=1e-4)
     assert metrics["random_share"] == pytest.approx((inv["route"] == "random").mean(), abs=1e-4)
     assert np.isfinite(metrics["true_violation_rate"])
+
+
+def test_describe_world_is_exactly_what_the_stage_published(pipeline_project):
+    from risico.describe import APPLICANT_TABLES, describe_world, parse_describe_params
+    from risico.io import read_tables
+    from risico.params import load_section
+
+    root = pipeline_project
+    params = parse_describe_params(load_section(root / "params.yaml", "describe"),
+                                   load_section(root / "params.yaml", "report"))
+    raw = read_tables(root / "data" / "raw", APPLICANT_TABLES)
+    truth = read_tables(root / "data" / "truth", ("applications_truth",))
+    result = describe_world(raw, truth, params)
+    assert result.page == (root / "reports" / "world" / "index.html").read_text(encoding="utf-8")
+    groups = (root / "reports" / "world" / "groups.csv").read_text(encoding="utf-8")
+    assert result.groups.to_csv(index=False, float_format="%.4f", lineterminator="\n") == groups
+    assert json.loads((root / "metrics" / "world.json").read_text()) == pytest.approx(result.metrics, nan_ok=True)

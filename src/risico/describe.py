@@ -1,7 +1,8 @@
 """The ``describe`` stage: what the world looks like, who was investigated, who really violated.
 
 Pure functions build the tables (the notebook ``1.0-explore-world`` shows the
-same ones); ``run`` writes ``metrics/world.json`` and a self-contained HTML
+same ones) and :func:`describe_world` puts them together; ``run`` reads the tables and
+:func:`write_outputs` writes ``metrics/world.json``, the group table and a self-contained HTML
 page. Published group tables suppress groups smaller than
 ``describe.min_group_size``.
 """
@@ -30,6 +31,8 @@ __all__ = [
     "route_table",
     "world_metrics",
     "render_html",
+    "WorldDescription",
+    "describe_world",
 ]
 
 HELP = "describe the world: group sizes, who was investigated, who really violated"
@@ -191,6 +194,27 @@ def _group_html(frame: pd.DataFrame, label: str, lang: Language, suppressed: str
     return table([text(f"col.{c}", lang) for c in [label, *columns]], rows)
 
 
+@dataclasses.dataclass(frozen=True)
+class WorldDescription:
+    """What the stage publishes: the key numbers (metrics), the group table (small groups suppressed) and the
+    page."""
+
+    metrics: dict[str, float | int]
+    groups: pd.DataFrame
+    page: str
+
+
+def describe_world(raw: Mapping[str, pd.DataFrame], truth: Mapping[str, pd.DataFrame] | None,
+                   params: DescribeParams) -> WorldDescription:
+    """The stage's pure core: ``raw`` holds :data:`APPLICANT_TABLES`, ``truth`` the world's
+    ``applications_truth`` (None when unknown)."""
+    frame = applicant_frame(raw, truth)
+    groups = pd.concat([group_table(frame, a, params.min_group_size) for a in GROUP_ATTRIBUTES], ignore_index=True)
+    routes = route_table(frame, params.min_group_size)
+    metrics = world_metrics(raw, frame)
+    return WorldDescription(metrics, groups, render_html(metrics, groups, routes, params))
+
+
 # -- stage ---------------------------------------------------------------------
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--params", default="params.yaml", help="params file (sections 'describe', 'report')")
@@ -205,13 +229,13 @@ def run(args: argparse.Namespace) -> None:
     params = parse_describe_params(load_section(args.params, "describe"), load_section(args.params, "report"))
     raw = read_tables(args.raw, APPLICANT_TABLES)
     truth = read_tables(args.truth, ("applications_truth",)) if args.truth else None
-    frame = applicant_frame(raw, truth)
-    groups = pd.concat([group_table(frame, a, params.min_group_size) for a in GROUP_ATTRIBUTES], ignore_index=True)
-    routes = route_table(frame, params.min_group_size)
-    metrics = world_metrics(raw, frame)
-    page = render_html(metrics, groups, routes, params)
+    write_outputs(describe_world(raw, truth, params), args)
+
+
+def write_outputs(description: WorldDescription, args: argparse.Namespace) -> None:
+    """The group table (CSV), the page, then the metrics."""
     with atomic_file(args.groups) as tmp:
-        groups.to_csv(tmp, index=False, float_format="%.4f", lineterminator="\n")
+        description.groups.to_csv(tmp, index=False, float_format="%.4f", lineterminator="\n")
     with atomic_file(args.report) as tmp:
-        tmp.write_text(page, encoding="utf-8")
-    write_json(metrics, args.metrics)
+        tmp.write_text(description.page, encoding="utf-8")
+    write_json(description.metrics, args.metrics)

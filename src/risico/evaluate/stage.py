@@ -1,37 +1,39 @@
-"""The ``evaluate`` stage: test-period metrics against labels and truth, explanations, reasons, model card."""
+"""The ``evaluate`` stage: test-period metrics against labels and truth, explanations, reasons, model card.
+
+This module is the stage's thin adapter: :func:`read_inputs` reads the params and files,
+:func:`risico.evaluate.pipeline.evaluate_pipeline` (pure) evaluates, explains and renders the card,
+:func:`write_outputs` writes.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
-from risico.errors import RisicoError
-from risico.evaluate import card
-from risico.evaluate.core import calibration_frame, evaluate_scores, gap_table, per_split
-from risico.evaluate.reasons import reason_table
+from risico.evaluate.pipeline import (CAPACITY_TOO_LARGE, EvaluateInputs, EvaluateResult, EvaluateSettings,
+                                      evaluate_pipeline)
+from risico.firewall import parse_protected_params
 from risico.io import atomic_dir, atomic_file, write_json, write_parquet
 from risico.models.store import load_model
 from risico.params import SectionReader, load_section
-from risico.texts import LANGUAGES
-from risico.texts.model import text
 from risico.target import read_target
-from risico.truth import aligned_truth
-from risico.firewall import parse_protected_params
+from risico.texts import LANGUAGES
 from risico.train_params import parse_train_params
+from risico.truth import aligned_truth
 
+__all__ = ["HELP", "add_arguments", "run", "read_inputs", "write_outputs", "parse_capacity",
+           # re-exported from risico.evaluate.pipeline (tests import it here)
+           "CAPACITY_TOO_LARGE"]
 
 HELP = "measure the models on the test period against observed labels and the truth; explain; write the model card"
-CAPACITY_TOO_LARGE = ("The 'capacity' parameter of {section} must be an int in [1, {most}] (the most cases "
-                      "in any test period). Got {capacity} instead.")
 
 
-def parse_capacity(values, section: str = "worklist") -> int:
-    r = SectionReader(values, section)
-    capacity = r.int("capacity", minimum=1)
-    return capacity
+def parse_capacity(values: Mapping, section: str = "worklist") -> int:
+    return SectionReader(values, section).int("capacity", minimum=1)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,59 +49,45 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reasons", required=True, type=Path, help="output Parquet: reasons for test applications")
 
 
-def run(args: argparse.Namespace) -> None:
+def read_inputs(args: argparse.Namespace) -> tuple[EvaluateInputs, EvaluateSettings]:
+    """Every file the evaluation reads, and its parsed params."""
     train = parse_train_params(load_section(args.params, "train"))
     protected = parse_protected_params(load_section(args.params, "protected"))
     target = read_target(args.processed)
     capacity = parse_capacity(load_section(args.params, target.capacity_section), target.capacity_section)
     language = SectionReader(load_section(args.params, "report"), "report").choice("language", LANGUAGES)
+    settings = EvaluateSettings(train, protected, capacity, target.capacity_section, language)
     meta = pd.read_parquet(args.processed / "meta.parquet")
     labels = pd.read_parquet(args.processed / "labels.parquet")
     X = pd.read_parquet(args.processed / "X.parquet").set_index(target.id)
     scores = pd.read_parquet(args.scores)
     truth = aligned_truth(args.truth, meta[target.truth_key], table=target.truth_table, key=target.truth_key,
                           label=target.truth_label, probability=target.truth_probability)
-    test_months = meta.loc[(scores["split"] == "test").to_numpy(), "period"].value_counts()
-    if test_months.empty or capacity > int(test_months.max()):
-        raise RisicoError(CAPACITY_TOO_LARGE.format(most=int(test_months.max()) if len(test_months) else 0,
-                                                    capacity=capacity, section=target.capacity_section))
-    families = [c.removeprefix("score_") for c in scores.columns if c.startswith("score_")]
-    result = evaluate_scores(scores, labels, meta, truth, families, train.model, capacity)
-    splits = per_split(scores, labels, truth, train.model)
-    training = json.loads((args.models / "training.json").read_text())
-    model = load_model(args.models / f"{train.model}.pkl")
-    features = training["features"]
-    test = (scores["split"] == "test").to_numpy()
-    reasons = reason_table(model, X.loc[test, features], language=language)
-    groups = json.loads((args.processed / "feature_groups.json").read_text())
+    inputs = EvaluateInputs(target=target, meta=meta, labels=labels, X=X, scores=scores, truth=truth,
+                            training=json.loads((args.models / "training.json").read_text()),
+                            model=load_model(args.models / f"{train.model}.pkl"),
+                            feature_groups=json.loads((args.processed / "feature_groups.json").read_text()))
+    return inputs, settings
+
+
+def write_outputs(result: EvaluateResult, args: argparse.Namespace) -> None:
+    """The report folder (all or nothing), the calibration curves, the reasons, then the metrics."""
     with atomic_dir(args.report) as folder:
-        figures = [Path(p) for p in model.figures(folder / "figures")]
-        importance = model.global_importance().rename_axis("feature").reset_index(name="importance")
-        model.summary_table().to_csv(folder / f"{train.model}_summary.csv", index=False, lineterminator="\n")
-        gap_table(result).to_csv(folder / "observed_vs_truth.csv", index=False, lineterminator="\n")
-        sections = card.card_sections(result, splits, training, importance, figures, language=language,
-                                      feature_groups={f: groups.get(f, "") for f in features},
-                                      protected=protected.attributes,
-                                      dates={"validation_start": str(train.validation_start),
-                                             "test_start": str(train.test_start)}, target=target.name)
-        title = text("card.title" if target.name == "applications" else f"card.title.{target.name}", language)
-        (folder / "model_card.md").write_text(card.to_markdown(title, sections, folder), encoding="utf-8")
-        (folder / "model_card.html").write_text(card.to_html(title, sections, language), encoding="utf-8")
+        for name, content in result.report_files.items():
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
     with atomic_file(args.plots) as tmp:
-        calibration_frame(scores, labels, truth, families).to_csv(tmp, index=False, lineterminator="\n")
+        result.calibration.to_csv(tmp, index=False, lineterminator="\n")
     args.reasons.parent.mkdir(parents=True, exist_ok=True)
-    write_parquet(reasons.reset_index(), args.reasons)
-    write_json(_metrics(result), args.metrics)
+    write_parquet(result.reasons.reset_index(), args.reasons)
+    write_json(result.metrics, args.metrics)
 
 
-def _metrics(result: dict) -> dict:
-    """The selected model's headline figures first, then everything (for dvc metrics diff)."""
-    selected = result["families"][result["selected"]]
-    head = {"selected": result["selected"],
-            "test_roc_auc_observed": selected["observed"]["roc_auc"],
-            "test_precision_at_capacity_observed": selected["observed"]["precision_at_capacity"]}
-    if "truth" in selected:
-        head.update(test_roc_auc_truth=selected["truth"]["roc_auc"],
-                    test_precision_at_capacity_truth=selected["truth"]["precision_at_capacity"],
-                    **{f"vs_oracle_{k}": v for k, v in result.get("vs_oracle", {}).items()})
-    return {**head, "detail": result}
+def run(args: argparse.Namespace) -> None:
+    inputs, settings = read_inputs(args)
+    write_outputs(evaluate_pipeline(inputs, settings), args)
+

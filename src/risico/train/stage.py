@@ -5,138 +5,35 @@ municipality would; ``train.label_source: random_only`` learns from the random
 investigations alone, and ``train.ipw: true`` weights investigated cases by the
 inverse of their estimated chance of being investigated. Protected attributes
 never enter ``X`` (the firewall checks every feature name first).
+
+This module is the stage's thin adapter: :func:`read_inputs` reads the params and files,
+:func:`risico.train.pipeline.train_pipeline` (pure) checks, fits and scores, :func:`write_outputs` writes.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import logging
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from risico.errors import RisicoError
-from risico.firewall import check_features, parse_protected_params
+from risico.firewall import parse_protected_params
 from risico.io import atomic_dir, write_json, write_parquet
 from risico.models.store import save_model
 from risico.params import load_section
-from risico.target import APPLICATIONS, Target, read_target
-from risico.train.split import temporal_split
-from risico.train_params import TrainParams, parse_train_params
+from risico.target import read_target
+from risico.train.pipeline import (EMPTY_PERIOD, ONE_CLASS, UNKNOWN_FEATURE, TrainError, TrainInputs, TrainResult,
+                                   TrainSettings, ipw_weights, select_features, train_models, train_pipeline,
+                                   training_rows)
+from risico.train_params import parse_train_params
 
-__all__ = ["training_rows", "ipw_weights", "TrainError"]
-
-log = logging.getLogger(__name__)
+__all__ = ["HELP", "add_arguments", "run", "read_inputs", "write_outputs",
+           # re-exported from risico.train.pipeline (tests and bench import them here)
+           "training_rows", "ipw_weights", "select_features", "train_models", "TrainError", "EMPTY_PERIOD",
+           "ONE_CLASS", "UNKNOWN_FEATURE"]
 
 HELP = "train the EBM, the scorecard and the gradient-boosting comparator on the earlier period"
-EMPTY_PERIOD = ("The {split} period has no labelled applications (train.validation_start = {validation}, "
-                "train.test_start = {test}, train.label_source = {source}). Move the dates so that each period "
-                "holds investigated applications.")
-ONE_CLASS = ("The {split} period has only {label} labels ({n} applications); the model needs both outcomes. "
-             "Move train.validation_start / train.test_start or use more data.")
-
-
-class TrainError(RisicoError):
-    """The data cannot train a model as configured."""
-
-
-UNKNOWN_FEATURE = ("The 'features' parameter of train names '{feature}', which is not a feature. Allowed: 'all' or "
-                   "names from docs/features.md ({some}, ...).")
-
-
-def select_features(X: pd.DataFrame, features: tuple[str, ...] | None) -> pd.DataFrame:
-    """The chosen feature columns, in the order given."""
-    if features is None:
-        return X
-    for feature in features:
-        if feature not in X.columns:
-            raise TrainError(UNKNOWN_FEATURE.format(feature=feature, some=", ".join(list(X.columns)[:5])))
-    return X[list(features)]
-
-
-def training_rows(split: pd.Series, labels: pd.DataFrame, split_name: str, source: str) -> np.ndarray:
-    """Rows of ``split_name`` that have a label the model may learn from."""
-    labelled = labels["observed"].notna().to_numpy()
-    if source == "random_only":
-        labelled &= (labels["route"] == "random").to_numpy()
-    return (split.to_numpy() == split_name) & labelled
-
-
-def ipw_weights(X: pd.DataFrame, investigated: np.ndarray, rows: np.ndarray, seed: int) -> np.ndarray:
-    """Weights 1 / P(investigated | X) for ``rows``, from a logistic model on all rows of the same period.
-
-    The propensity is estimated on observable features only; selection on
-    protected attributes (which the model never sees) cannot be corrected
-    this way, which the model card says.
-    """
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    design = pd.get_dummies(X, dtype=float).fillna(0.0)
-    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, random_state=seed))
-    model.fit(design.to_numpy(), investigated.astype(int))
-    p = model.predict_proba(design.to_numpy()[rows])[:, 1]
-    weights = 1.0 / np.clip(p, 0.02, 1.0)
-    return weights / weights.mean()
-
-
-def _check_labels(y: np.ndarray, split: str, params: TrainParams) -> None:
-    if y.size == 0:
-        raise TrainError(EMPTY_PERIOD.format(split=split, validation=params.validation_start,
-                                             test=params.test_start, source=params.label_source))
-    if np.unique(y).size < 2:
-        raise TrainError(ONE_CLASS.format(split=split, label="positive" if y[0] == 1 else "negative", n=y.size))
-
-
-def comparison_name(params: TrainParams) -> str:
-    """The selected family trained with the other weighting (for the IPW comparison in the model card)."""
-    return f"{params.model}_{'unweighted' if params.ipw else 'ipw'}"
-
-
-def train_models(X: pd.DataFrame, meta: pd.DataFrame, labels: pd.DataFrame, params: TrainParams,
-                 target: Target = APPLICATIONS):
-    """Fit every family; return (models, split, training summary)."""
-    from risico.models import UnusableModel, make_model
-
-    split = temporal_split(meta, params.validation_start, params.test_start, date=target.date, group=target.group)
-    fit_rows = training_rows(split, labels, "train", params.label_source)
-    cal_rows = training_rows(split, labels, "validation", params.label_source)
-    y = labels["observed"].to_numpy()
-    _check_labels(y[fit_rows], "train", params)
-    _check_labels(y[cal_rows], "validation", params)
-    period = (split == "train").to_numpy()
-    ipw = ipw_weights(X[period], labels["investigated"].to_numpy()[period], fit_rows[period], params.seed)
-    monotone = {k: v for k, v in params.monotone.items() if k in X.columns}
-    # every family as configured, plus the selected family with the other weighting, to show what IPW does
-    plan = [(name, name, ipw if params.ipw else None) for name in params.families]
-    plan.append((comparison_name(params), params.model, None if params.ipw else ipw))
-    models, unusable = {}, {}
-    for key, family, weight in plan:
-        options = ({"interactions": params.ebm_interactions, "outer_bags": params.ebm_outer_bags}
-                   if family == "ebm" else {})
-        model = make_model(family, random_state=params.seed, monotone=monotone, **options)
-        try:
-            model.fit(X[fit_rows], y[fit_rows].astype(int), sample_weight=weight,
-                      X_calib=X[cal_rows], y_calib=y[cal_rows].astype(int))
-        except UnusableModel as error:
-            if key == params.model:       # the model that scores must be usable; a comparator may fail
-                raise
-            unusable[key] = str(error)
-            log.warning("left out the comparator %s: %s", key, error)
-            continue
-        models[key] = model
-        log.info("trained %s on %d applications", key, int(fit_rows.sum()))
-    summary = {"rows": {s: int((split == s).sum()) for s in ("train", "validation", "test", "excluded")},
-               "fit_rows": int(fit_rows.sum()), "calibration_rows": int(cal_rows.sum()),
-               "fit_positive_rate": round(float(y[fit_rows].mean()), 6), "label_source": params.label_source,
-               "ipw": params.ipw, "features": list(X.columns), "selected_model": params.model,
-               "ipw_comparison": comparison_name(params)}
-    if unusable:
-        summary["unusable"] = unusable
-    return models, split, summary
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -147,26 +44,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--metrics", required=True, type=Path, help="output metrics JSON")
 
 
-def run(args: argparse.Namespace) -> None:
-    params = parse_train_params(load_section(args.params, "train"))
-    protected = parse_protected_params(load_section(args.params, "protected"))
+def read_inputs(args: argparse.Namespace) -> tuple[TrainInputs, TrainSettings]:
+    """Every file training reads, and its parsed params."""
+    settings = TrainSettings(train=parse_train_params(load_section(args.params, "train")),
+                             protected=parse_protected_params(load_section(args.params, "protected")))
     target = read_target(args.processed)
-    X = pd.read_parquet(args.processed / "X.parquet").set_index(target.id)
-    check_features(params.features or X.columns, protected)     # before anything else: names can be checked
-    X = select_features(X, params.features)
-    meta = pd.read_parquet(args.processed / "meta.parquet")
-    labels = pd.read_parquet(args.processed / "labels.parquet")
-    models, split, summary = train_models(X, meta, labels, params, target)
-    summary["age_justification"] = protected.age_justification
-    if target is not APPLICATIONS:
-        summary["target"] = target.name
-    scores = pd.DataFrame({target.id: X.index.to_numpy(), "split": split.to_numpy()})
-    for name, model in models.items():
-        scores[f"score_{name}"] = model.predict_risk(X)
+    inputs = TrainInputs(target=target, X=pd.read_parquet(args.processed / "X.parquet").set_index(target.id),
+                         meta=pd.read_parquet(args.processed / "meta.parquet"),
+                         labels=pd.read_parquet(args.processed / "labels.parquet"))
+    return inputs, settings
+
+
+def write_outputs(result: TrainResult, args: argparse.Namespace) -> None:
+    """The models folder with ``training.json`` (all or nothing), the scores, then the metrics."""
     with atomic_dir(args.models) as folder:
-        for name, model in models.items():
+        for name, model in result.models.items():
             save_model(model, folder / f"{name}.pkl")
-        (folder / "training.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
+        (folder / "training.json").write_text(json.dumps(result.summary, indent=2, sort_keys=True) + "\n")
     args.scores.parent.mkdir(parents=True, exist_ok=True)
-    write_parquet(scores, args.scores)
-    write_json({k: v for k, v in summary.items() if k != "features"}, args.metrics)
+    write_parquet(result.scores, args.scores)
+    write_json(result.metrics, args.metrics)
+
+
+def run(args: argparse.Namespace) -> None:
+    inputs, settings = read_inputs(args)
+    write_outputs(train_pipeline(inputs, settings), args)
