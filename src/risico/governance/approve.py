@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
 from risico.errors import RisicoError
-from risico.governance.decisions import (TARGETS, artifact_hashes, default_model_path, fill_default_paths,
-                                         latest_decision, make_decision, write_decision)
+from risico.governance.artifacts import audited_operating_point, read_artifacts
+from risico.governance.decisions import (TARGETS, default_model_path, fill_default_paths, latest_decision,
+                                         make_decision, write_decision)
 from risico.io import governance_lock
 from risico.params import SectionReader, load_section
 from risico.texts import LANGUAGES
@@ -89,9 +89,11 @@ def run(args: argparse.Namespace) -> None:
     _demo_defaults(args)
     date, valid_until = _date("--date", args.date), _date("--valid-until", args.valid_until)
     model = args.model or default_model_path(args.params, args.target)
-    hashes = artifact_hashes({"model": model, "audit": args.audit, "params": args.params,
-                              "training_data": args.training_data})
-    audit = json.loads(args.audit.read_text(encoding="utf-8"))
+    artifacts = read_artifacts({"model": model, "audit": args.audit, "params": args.params,
+                                "training_data": args.training_data})
+    hashes = {name: artifact.sha256 for name, artifact in artifacts.items()}
+    audit = artifacts["audit"].json()        # what the committee sees is what is bound
+    operating = audited_operating_point(artifacts["audit"], artifacts["params"], args.target)
     dilemmas = [d["title"] + ": " + d["text"] for d in audit.get("dilemmas", [])]
     print(f"Audit verdict: {audit.get('verdict')}")
     for number, dilemma in enumerate(dilemmas, 1):
@@ -106,7 +108,7 @@ def run(args: argparse.Namespace) -> None:
                                conditions=args.conditions, valid_until=valid_until, hashes=hashes,
                                verdict=str(audit.get("verdict")), dilemmas=dilemmas,
                                supersedes=previous["record_id"] if previous else None, demo=args.demo,
-                               target=args.target)
+                               target=args.target, operating=operating)
         args.decisions.mkdir(parents=True, exist_ok=True)
         path = write_decision(record, args.decisions)
     print(f"Recorded {record['record_id']} in {path}" + (" (DEMO: synthetic data only)" if args.demo else ""))
