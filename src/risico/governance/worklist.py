@@ -308,9 +308,9 @@ def _publish(args: argparse.Namespace, inputs: Mapping[str, Path | None], write_
                             "seq": line["seq"], "decision_id": entry["decision_id"], "demo": entry["demo"],
                             "outputs": outputs}, folder / "receipt.json")
                 staged.publish()
-        except BaseException:
+        except BaseException as exc:
             kept = _undo(args, made)
-            if kept:
+            if kept and isinstance(exc, RisicoError) and str(exc).startswith(_changed_prefix(args.out)):
                 raise RisicoError(OUT_CHANGED.format(out=args.out, files=_listing(args.out))) from None
             raise
     return line
@@ -336,6 +336,13 @@ def _undo(args: argparse.Namespace, made: Mapping[str, Any]) -> bool:
     if kept:
         shutil.rmtree(made["folder"])         # atomic_dir's own temporary (mkdtemp), never a folder a user named
     return kept
+
+
+def _changed_prefix(out: Path) -> str:
+    """How :func:`atomic_dir` starts its message when ``--out`` changed during the run (it keeps its temporary)."""
+    from risico.io import CHANGED
+
+    return CHANGED.split(" ({files})")[0].format(what="Option --out", path=out)
 
 
 def _listing(out: Path) -> str:
