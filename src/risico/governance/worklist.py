@@ -328,8 +328,8 @@ def _undo(args: argparse.Namespace, made: Mapping[str, Any]) -> bool:
             retract_usage(args.log, made["line"])
         except (UsageLogError, OSError) as exc:
             log.error("the log line of this failed run could not be removed: %s", exc)
-        if not made["log"] and args.log.is_file() and args.log.stat().st_size == 0:
-            args.log.unlink()
+    if not made["log"] and args.log.is_file() and args.log.stat().st_size == 0:
+        args.log.unlink()                     # the log this run created (append_usage opens it to append)
     if not made["routes"] and args.routes.is_dir() and not any(args.routes.iterdir()):
         args.routes.rmdir()
     kept = "folder" in made and made["folder"].is_dir()
