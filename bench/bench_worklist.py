@@ -248,11 +248,13 @@ def child_phases(result_path: Path, out: str) -> None:
     started = time.perf_counter()
     import contextlib
 
+    import risico.governance.artifacts as artifacts
     import risico.governance.routes as routes
     import risico.governance.sheets as sheets
     import risico.governance.usage_log as usage_log
     import risico.governance.worklist as wl
     import risico.ingest.readers as readers
+    import risico.models.store as store
     import risico.privacy as privacy
     import risico.validate.core as vcore
     from risico.cli import main
@@ -280,11 +282,11 @@ def child_phases(result_path: Path, out: str) -> None:
             from great_expectations.data_context.types.base import DataContextConfig  # noqa: F401
             raw["gx_import"] = time.perf_counter() - t
 
-    load = wl._load
+    load = store.load_model_bytes
 
-    def timed_load(path):
+    def timed_load(data, **kwargs):
         t = time.perf_counter()
-        model = load(path)
+        model = load(data, **kwargs)
         raw["load_model"] = time.perf_counter() - t
         predict = model.predict_risk
 
@@ -309,8 +311,8 @@ def child_phases(result_path: Path, out: str) -> None:
             raw["reasons"] = time.perf_counter() - t
             state["in_lines"] = False
 
-    wl._load, wl._lines = timed_load, timed_lines
-    wrap(wl, "artifact_hashes", "gate")
+    store.load_model_bytes, wl._lines = timed_load, timed_lines
+    wrap(artifacts, "read_artifacts", "gate")
     wrap(wl, "check_gate", "gate")
     wrap(wl, "make_worklist", "make_worklist")
     wrap(wl, "_read_batch", "read_batch")
@@ -320,7 +322,7 @@ def child_phases(result_path: Path, out: str) -> None:
     wrap(vcore, "validate_table", "validate", before=gx_import)
     wrap(sheets, "write_xlsx", "xlsx")
     wrap(sheets, "write_csv", "csv")
-    wrap(routes, "seal_routes", "routes_log")
+    wrap(routes, "stage_routes", "routes_log")
     wrap(usage_log, "append_usage", "routes_log")
     wrap(wl, "write_json", "routes_log")
     t = time.perf_counter()

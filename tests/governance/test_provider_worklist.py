@@ -60,14 +60,20 @@ def test_provider_worklist_lists_the_quarter_after_the_history_with_a_network_sh
     assert line["target"] == "providers" and line["as_of"] == "2025-01-01"
 
 
-def test_the_provider_random_share_needs_no_new_decision(project):
+def test_another_provider_random_share_needs_a_new_decision(project, capsys):
     approve_providers()
+    decision = json.loads(next((project / "governance" / "decisions" / "providers").glob("*.json")).read_text())
     params = yaml.safe_load(open("params.yaml"))
+    bound = params["provider_worklist"]["random_share"]
+    assert decision["operating"] == {"capacity": params["provider_worklist"]["capacity"], "random_share": bound}
     params["provider_worklist"]["random_share"] = 0.5
     yaml.safe_dump(params, open("params.yaml", "w"), sort_keys=False)
-    assert main(["worklist", "--target", "providers", "--out", "out"]) == 0
-    routes = read_routes(project / "governance" / "routes")
-    assert (routes["route"] == "random").sum() == round(params["provider_worklist"]["capacity"] * 0.5)
+    assert main(["worklist", "--target", "providers", "--out", "out"]) == 2
+    assert capsys.readouterr().err == (
+        f"risico worklist: error: The 'random_share' parameter of provider_worklist is 0.5, but decision "
+        f"{decision['record_id']} approved the audit measured at {bound}. Set it back to {bound}, or re-run the "
+        "audit at 0.5 (dvc repro) and record a new decision (python -m risico approve ...).\n")
+    assert not (project / "out").exists()
 
 
 def test_an_applications_decision_does_not_open_the_provider_gate(project, capsys):

@@ -252,7 +252,8 @@ Een rij is een zorgaanbieder in een kwartaal.
 """
 PROVIDER_AUDIT = {"verdict": "committee_decision", "dilemmas": [
     {"id": "disparity", "title": "Ongelijke onterechte selectie", "text": "..."},
-    {"id": "market_access", "title": "Markttoegang van nieuwkomers tegenover bescherming van cliënten", "text": "..."}]}
+    {"id": "market_access", "title": "Markttoegang van nieuwkomers tegenover bescherming van cliënten", "text": "..."}],
+    "selection": {"capacity_per_period": 10}}   # provider_worklist.capacity, which approve binds
 PROVIDER_METRICS = {"selected": "ebm", "test_roc_auc_observed": 0.964286, "test_precision_at_capacity_observed": 0.666667,
                     "test_roc_auc_truth": 0.960134, "test_precision_at_capacity_truth": 0.9,
                     "vs_oracle_roc_auc_ratio": 1.2274, "vs_oracle_precision_at_capacity_ratio": 1.2857,

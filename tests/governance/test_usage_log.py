@@ -7,7 +7,8 @@ import pytest
 
 from risico.errors import RisicoError
 from risico.governance import verify_log as verify_command
-from risico.governance.usage_log import GENESIS, REQUIRED, UsageLogError, append_usage, line_hash, verify_log
+from risico.governance.usage_log import (GENESIS, REQUIRED, UsageLogError, append_usage, line_hash, retract_usage,
+                                        verify_log)
 
 
 def entry(n: int = 1, **changes):
@@ -33,8 +34,8 @@ def write(path, rows):
     path.write_text("".join(rows), encoding="utf-8")
 
 
-def cli(path, expect_head=None):
-    verify_command.run(argparse.Namespace(log=path, expect_head=expect_head))
+def cli(path, expect_head=None, routes=None):
+    verify_command.run(argparse.Namespace(log=path, expect_head=expect_head, routes=routes))
 
 
 def test_three_appends_make_an_intact_chain(log):
@@ -93,12 +94,14 @@ def test_swapped_lines_are_detected(log):
     assert problems[0] == ("line 2 follows line 3 in the chain, which comes after it in the file: "
                            "lines were reordered")
     assert "line 3 follows line 1 in the chain, not line 2: lines were inserted or moved between them" in problems
-    assert len(problems) == 4  # a broken link and a wrong seq on each of the two lines
+    assert problems[-1] == ("line 3 is dated 2026-11-02T10:15:00+01:00, before line 2 (2026-11-03T10:15:00+01:00): "
+                            "lines were reordered or a clock was set back")
+    assert len(problems) == 5  # a broken link and a wrong seq on each of the two lines, and line 3 dated back
 
 
 def test_an_inserted_line_is_detected(log):
     rows = lines(log)
-    forged = {**entry(9), "seq": 2, "prev_hash": json.loads(rows[0])["hash"]}
+    forged = {**entry(9, timestamp="2026-11-01T12:00:00+01:00"), "seq": 2, "prev_hash": json.loads(rows[0])["hash"]}
     forged["hash"] = line_hash(forged)
     write(log, [rows[0], json.dumps(forged, sort_keys=True) + "\n", *rows[1:]])
     assert verify_log(log).problems == [
@@ -197,7 +200,7 @@ def test_verify_log_command_fails_with_exit_code_2_on_a_broken_log(log, capsys):
         cli(log)
     assert str(caught.value) == (
         f"Usage log {log} is not intact: line 2 follows line 3 in the chain, which comes after it in the file: "
-        "lines were reordered (4 problem(s) in all). Keep this copy as evidence and restore the log from a backup.")
+        "lines were reordered (5 problem(s) in all). Keep this copy as evidence and restore the log from a backup.")
     assert capsys.readouterr().out.splitlines() == [f"  {p}" for p in verify_log(log).problems]  # all listed
 
 
@@ -214,3 +217,95 @@ def test_verify_log_command_through_the_cli_exits_2(log, capsys, monkeypatch):
     assert risico.cli.main(["verify-log", "--log", str(log), "--expect-head", "xyz"]) == 2
     assert capsys.readouterr().err == ("risico verify-log: error: The expected head of a usage log must be a SHA-256 "
                                        "hash (64 hex digits, lowercase). Got 'xyz' instead.\n")
+
+
+# -- dates in order, retracting a failed run's line, and matching runs with their route files ---------------------
+
+def test_a_line_dated_before_its_predecessor_is_refused_when_appended_and_when_verified(log):
+    before = log.read_bytes()
+    with pytest.raises(UsageLogError) as caught:
+        append_usage(log, entry(2))
+    assert str(caught.value) == (f"The usage entry is dated 2026-11-02T10:15:00+01:00, before line 3 of {log} "
+                                 "(2026-11-03T10:15:00+01:00). A line may not be dated before the line before it: "
+                                 "check the computer's clock.")
+    assert log.read_bytes() == before
+    other = log.with_name("other.jsonl")     # the same dates, rehashed in the wrong order: a valid chain
+    for n in (1, 3, 2):
+        row = json.loads(lines(log)[n - 1])
+        rewritten = {k: v for k, v in row.items() if k not in ("seq", "prev_hash", "hash")}
+        report = verify_log(other) if other.exists() else None
+        line = {**rewritten, "seq": (report.n_lines if report else 0) + 1,
+                "prev_hash": report.head_hash if report else GENESIS}
+        line["hash"] = line_hash(line)
+        with other.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(line, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n")
+    assert verify_log(other).problems == [
+        "line 3 is dated 2026-11-02T10:15:00+01:00, before line 2 (2026-11-03T10:15:00+01:00): "
+        "lines were reordered or a clock was set back"]
+
+
+def test_retract_removes_only_the_last_line_and_only_when_it_is_that_line(log):
+    before = log.read_bytes()
+    line = append_usage(log, entry(4))
+    retract_usage(log, line)
+    assert log.read_bytes() == before
+    first = json.loads(lines(log)[0])
+    with pytest.raises(UsageLogError) as caught:
+        retract_usage(log, first)
+    assert str(caught.value) == (f"Usage log {log}: the line of run {first['hash']} is not its last line, so nothing "
+                                 f"was removed. Check it with `python -m risico verify-log --log {log}`.")
+    assert log.read_bytes() == before
+
+
+def sealed(folder, run_id, case_id="A-1"):
+    import pandas as pd
+
+    from risico.governance.routes import seal_routes
+
+    cases = pd.DataFrame({"case_id": [case_id], "route": ["risk"], "rank": [1], "score": [0.9]})
+    return seal_routes(cases, run_id=run_id, decision_id="D-1", created="2026-11-01T10:00:00+00:00", folder=folder)
+
+
+@pytest.fixture()
+def runs(tmp_path):
+    """A log of two worklist runs, each with its sealed route file in governance/routes."""
+    path = tmp_path / "governance" / "usage-log.jsonl"
+    for n in (1, 2):
+        file, digest = sealed(path.parent / "routes", f"W-{n}")
+        append_usage(path, entry(n, run_id=f"W-{n}", routes_file=file.as_posix(), routes_sha256=digest))
+    return path
+
+
+def test_verify_log_matches_every_run_with_its_route_file(runs, capsys):
+    cli(runs)
+    assert capsys.readouterr().out.startswith(f"Usage log {runs}: 2 runs, chain intact")
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    (lambda routes: sealed(routes, "W-9"),
+     "route file {routes}/W-9.json has no line in the log: the run that sealed it was not logged (or its line was "
+     "removed)"),
+    (lambda routes: (routes / "W-2.json").unlink(),
+     "line 2 (run W-2) has no route file {routes}/W-2.json: it was removed, or the run did not finish writing"),
+    (lambda routes: ((routes / "W-1.json").unlink(), sealed(routes, "W-1", case_id="A-7")),
+     "route file {routes}/W-1.json is not the one line 1 recorded (its SHA-256 differs): it was replaced after the "
+     "run"),
+])
+def test_verify_log_reports_runs_and_route_files_that_do_not_match(runs, capsys, change, problem):
+    routes = runs.parent / "routes"
+    change(routes)
+    with pytest.raises(RisicoError) as caught:
+        cli(runs)
+    assert str(caught.value) == (f"Usage log {runs} is not intact: {problem.format(routes=routes)} (1 problem(s) in "
+                                 "all). Keep this copy as evidence and restore the log from a backup.")
+    assert capsys.readouterr().out == f"  {problem.format(routes=routes)}\n"
+
+
+def test_a_missing_log_while_route_files_exist_is_a_failure(runs, capsys):
+    runs.unlink()
+    routes = runs.parent / "routes"
+    with pytest.raises(RisicoError) as caught:
+        cli(runs)
+    assert str(caught.value) == (f"Usage log {runs} does not exist, but {routes} holds 2 sealed route file(s) "
+                                 "(W-1.json, W-2.json): the log was deleted or moved. Restore it from a backup.")
+    assert capsys.readouterr().out == ""

@@ -158,10 +158,25 @@ def test_refused_when_a_bound_artifact_changed(project, capsys, change, named):
     assert f"approved other versions of: {named}." in err and nothing_written(project)
 
 
-def test_a_worklist_parameter_needs_no_new_decision(project):
+def test_seed_and_bands_need_no_new_decision(project):
     approve()
-    set_param("worklist.capacity", 10)
-    assert worklist() == 0 and len(table_of(project / "out" / "worklist.csv")) == 10
+    set_param("worklist.seed", 99)
+    set_param("worklist.band_edges", [0.1, 0.2, 0.4])
+    assert worklist() == 0 and len(table_of(project / "out" / "worklist.csv")) == 40
+
+
+@pytest.mark.parametrize(("key", "value", "bound"), [("capacity", 10, 40), ("random_share", 0.25, 0.1)])
+def test_a_capacity_or_random_share_the_audit_did_not_measure_is_refused(project, capsys, key, value, bound):
+    approve()
+    decision = json.loads(next((project / "governance" / "decisions").glob("*.json")).read_text())
+    assert decision["operating"] == {"capacity": 40, "random_share": 0.1}
+    set_param(f"worklist.{key}", value)
+    assert worklist() == 2
+    assert capsys.readouterr().err == (
+        f"risico worklist: error: The '{key}' parameter of worklist is {value}, but decision {decision['record_id']} "
+        f"approved the audit measured at {bound}. Set it back to {bound}, or re-run the audit at {value} (dvc repro) "
+        "and record a new decision (python -m risico approve ...).\n")
+    assert nothing_written(project)
 
 
 def test_refused_when_the_decision_expired(project, capsys):
@@ -213,9 +228,7 @@ def hostile_batch(project, case_id="=HYPERLINK(\"http://evil.example\",\"klik\")
 
 def test_a_hostile_case_id_is_neutralised_in_csv_and_excel(project, monkeypatch):
     approve()
-    hostile_batch(project)
-    set_param("worklist.random_share", 0.0)    # every application of the small batch is on the list
-    set_param("worklist.capacity", len(pd.read_parquet(project / BATCH)))
+    hostile_batch(project).head(40).to_parquet(project / "hostile.parquet")   # 40 = capacity: all on the list
     assert main(["worklist", "--batch", "hostile.parquet", "--out", "out"]) == 0
     csv_text = (project / "out" / "worklist.csv").read_text("utf-8-sig")
     cells = [cell.strip('"') for line in csv_text.splitlines() for cell in line.split(";")]
@@ -229,11 +242,10 @@ def test_a_hostile_case_id_is_neutralised_in_csv_and_excel(project, monkeypatch)
 
 def test_capacity_larger_than_the_batch_is_refused(project, capsys):
     approve()
-    n = len(pd.read_parquet(project / BATCH))
-    set_param("worklist.capacity", n + 1)
-    assert worklist() == 2
+    pd.read_parquet(project / BATCH).head(30).to_parquet(project / "small.parquet")
+    assert main(["worklist", "--batch", "small.parquet", "--out", "out"]) == 2
     assert capsys.readouterr().err == "risico worklist: error: " + CAPACITY_TOO_LARGE.format(
-        section="worklist", capacity=n + 1, batch=BATCH, n=n) + "\n"
+        section="worklist", capacity=40, batch="small.parquet", n=30) + "\n"
     assert nothing_written(project)
 
 

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from risico.errors import RisicoError
-from risico.governance.decisions import (TARGETS, artifact_hashes, default_model_path, fill_default_paths,
-                                         latest_decision, make_decision, stage_in_git, write_decision)
+from risico.governance.artifacts import audited_operating_point, read_artifacts
+from risico.governance.decisions import (TARGETS, default_model_path, fill_default_paths, latest_decision,
+                                         make_decision, stage_in_git, write_decision)
 from risico.governance.keys import (SigningKey, demo_signing_key, keys_folder, load_signing_key, private_key_path,
                                     read_public_keys, sign_record, verify_record)
 from risico.io import governance_lock
@@ -116,9 +116,11 @@ def run(args: argparse.Namespace) -> None:
         raise RisicoError(FUTURE_DATE.format(value=args.date, today=today.isoformat()))
     signer = _signer(args)                           # before the committee is asked: no key, no question
     model = args.model or default_model_path(args.params, args.target)
-    hashes = artifact_hashes({"model": model, "audit": args.audit, "params": args.params,
-                              "training_data": args.training_data})
-    audit = json.loads(args.audit.read_text(encoding="utf-8"))
+    artifacts = read_artifacts({"model": model, "audit": args.audit, "params": args.params,
+                                "training_data": args.training_data})
+    hashes = {name: artifact.sha256 for name, artifact in artifacts.items()}
+    audit = artifacts["audit"].json()        # what the committee sees is what is bound
+    operating = audited_operating_point(artifacts["audit"], artifacts["params"], args.target)
     dilemmas = [d["title"] + ": " + d["text"] for d in audit.get("dilemmas", [])]
     print(f"Audit verdict: {audit.get('verdict')}")
     for number, dilemma in enumerate(dilemmas, 1):
@@ -132,7 +134,7 @@ def run(args: argparse.Namespace) -> None:
         record = make_decision(decision=args.decision, committee=args.committee, date=date,
                                conditions=args.conditions, valid_until=valid_until, hashes=hashes,
                                verdict=str(audit.get("verdict")), dilemmas=dilemmas, previous=previous,
-                               demo=args.demo, target=args.target)
+                               demo=args.demo, target=args.target, operating=operating)
         record = _signed(record, signer, args.decisions)
         args.decisions.mkdir(parents=True, exist_ok=True)
         path = write_decision(record, args.decisions)

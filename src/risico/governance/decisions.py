@@ -22,24 +22,21 @@ artifacts and has not expired.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from risico.errors import RisicoError
-from risico.governance.hashing import canonical_hash, file_sha256
+from risico.governance.hashing import canonical_hash
 from risico.governance.keys import SigningError, keys_folder, read_public_keys, verify_record
-from risico.io import MARKER
 
 __all__ = [
     "BOUND", "UNBOUND_PARAMS", "DecisionError", "GateClosed",
     "artifact_hashes", "default_model_path", "default_path", "fill_default_paths", "TARGETS", "make_decision",
     "write_decision", "read_chain", "latest_decision", "check_gate", "record_is_intact", "stage_in_git",
+    "OPERATING", "check_operating",
 ]
 
 BOUND = ("model", "audit", "params", "training_data")
@@ -64,6 +61,13 @@ CHANGED = ("Decision {record_id} of {date} approved other versions of: {names}. 
            "the committee approves the current versions " + APPROVE_HINT + ".")
 EXPIRED = ("Decision {record_id} expired on {valid_until} (today is {today}): the worklist is refused until "
            "the committee renews its approval " + APPROVE_HINT + ".")
+#: What the audit measured at, bound into the decision: the list's length per period and its random share.
+OPERATING = ("capacity", "random_share")
+NO_OPERATING = ("Decision {record_id} binds no capacity and random share (it was recorded before they were bound): "
+                "the worklist is refused until the committee records a new decision " + APPROVE_HINT + ".")
+OTHER_OPERATING = ("The '{key}' parameter of {section} is {value}, but decision {record_id} approved the audit "
+                   "measured at {bound}. Set it back to {bound}, or re-run the audit at {value} (dvc repro) and "
+                   "record a new decision " + APPROVE_HINT + ".")
 EDITED = ("Decision file {file} was edited after it was written: its record_hash no longer matches its "
           "content. Restore it from git, or record a new decision " + APPROVE_HINT + ".")
 BEFORE_PREVIOUS = ("The 'date' of a decision must not be before the newest decision {record_id} of {date}: "
@@ -95,18 +99,16 @@ class GateClosed(RisicoError):
 def artifact_hashes(paths: Mapping[str, Path]) -> dict[str, str]:
     """SHA-256 per bound artifact: a file's bytes, a folder's files, or the params that made model and audit.
 
+    A command that goes on to use the artifacts reads them with
+    :func:`risico.governance.artifacts.read_artifacts` instead, and loads from the bytes it hashed.
+
     Parameters
     ----------
     paths : mapping of artifact name (one of ``BOUND``) to its path.
     """
-    hashes = {}
-    for name, path in paths.items():
-        if name not in BOUND:
-            raise DecisionError(UNKNOWN_ARTIFACT.format(name=name))
-        if not path.exists():
-            raise DecisionError(NO_ARTIFACT.format(name=name, path=path))
-        hashes[name] = _params_hash(path) if name == "params" else _path_hash(path)
-    return hashes
+    from risico.governance.artifacts import read_artifacts
+
+    return {name: artifact.sha256 for name, artifact in read_artifacts(paths).items()}
 
 
 TARGETS = ("applications", "providers")
@@ -144,33 +146,17 @@ def fill_default_paths(args: Any, target: str, names: tuple[str, ...] = ("audit"
             setattr(args, name, default_path(target, name))
 
 
-def _path_hash(path: Path) -> str:
-    if path.is_file():
-        return file_sha256(path)
-    digest = hashlib.sha256()
-    files = sorted((p.relative_to(path).as_posix(), p) for p in path.rglob("*") if p.is_file())
-    for relative, file in (f for f in files if f[0] != MARKER):     # the marker says who wrote it, not what
-        digest.update(f"{relative}\0{file_sha256(file)}\n".encode())
-    return digest.hexdigest()
-
-
-def _params_hash(path: Path) -> str:
-    params = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(params, dict):
-        raise DecisionError(BAD_PARAMS.format(path=path, kind=type(params).__name__))
-    bound = {key: value for key, value in params.items() if key not in UNBOUND_PARAMS}
-    return hashlib.sha256(json.dumps(bound, sort_keys=True, default=str).encode()).hexdigest()
-
-
 def make_decision(*, decision: Literal["approve", "reject"], committee: str, date: dt.date, conditions: str,
                   valid_until: dt.date | None, hashes: Mapping[str, str], verdict: str, dilemmas: list[str],
                   previous: Mapping[str, Any] | None, demo: bool = False, target: str = "applications",
-                  ) -> dict[str, Any]:
+                  operating: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """A sealed, not yet signed decision record: every field, a ``record_id`` and a ``record_hash``.
 
     ``previous`` is the newest record of the folder (None for the first): the record names its
     ``record_id`` (``supersedes``) and its ``record_hash`` (``previous``). ``demo`` (``approve --demo``)
-    is part of the signed content; the worklist watermarks what a demo leads to.
+    is part of the signed content; the worklist watermarks what a demo leads to. ``operating``
+    (``capacity`` and ``random_share`` the audit measured at) is bound as ``"operating"``, inside the
+    signed content; the worklist refuses other values (:func:`check_operating`).
     """
     if decision not in ("approve", "reject"):
         raise DecisionError(BAD_DECISION.format(value=decision))
@@ -192,6 +178,8 @@ def make_decision(*, decision: Literal["approve", "reject"], committee: str, dat
         "supersedes": previous["record_id"] if previous else None,
         "previous": previous["record_hash"] if previous else None, "demo": bool(demo),
     }
+    if operating is not None:
+        body["operating"] = {key: operating[key] for key in OPERATING}
     if target != "applications":
         body["target"] = target
     body["record_id"] = f"D-{date:%Y%m%d}-{canonical_hash(body)[:8]}"
@@ -349,3 +337,15 @@ def check_gate(folder: Path, current: Mapping[str, str], *, today: dt.date, keys
     if latest["valid_until"] is not None and dt.date.fromisoformat(latest["valid_until"]) < today:
         raise GateClosed(EXPIRED.format(today=today.isoformat(), **latest))
     return latest
+
+
+def check_operating(decision: Mapping[str, Any], current: Mapping[str, Any], *, section: str) -> None:
+    """Raise `GateClosed` unless ``current`` (``capacity``, ``random_share`` of ``section``) equals what
+    ``decision`` bound: the audit's figures hold only at the capacity and random share it measured at."""
+    bound = decision.get("operating")
+    if not isinstance(bound, Mapping) or any(key not in bound for key in OPERATING):
+        raise GateClosed(NO_OPERATING.format(record_id=decision.get("record_id")))
+    for key in OPERATING:
+        if current[key] != bound[key]:
+            raise GateClosed(OTHER_OPERATING.format(key=key, section=section, value=current[key], bound=bound[key],
+                                                    record_id=decision["record_id"]))

@@ -39,6 +39,7 @@ Design choices:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -55,7 +56,7 @@ import pandas as pd
 from risico.errors import RisicoError
 from risico.governance.hashing import canonical_hash
 
-__all__ = ["ROUTES", "COLUMNS", "RouteError", "seal_routes", "read_routes", "seal_of"]
+__all__ = ["ROUTES", "COLUMNS", "RouteError", "seal_routes", "stage_routes", "StagedRoutes", "read_routes", "seal_of"]
 
 ROUTES = ("risk", "random")
 CASE_COLUMNS = ("case_id", "route", "rank", "score")
@@ -167,6 +168,53 @@ def seal_routes(cases: pd.DataFrame, *, run_id: str, decision_id: str, created: 
     RouteError
         If an input is not acceptable or the file exists already; nothing is written then.
     """
+    staged = stage_routes(cases, run_id=run_id, decision_id=decision_id, created=created, folder=folder)
+    try:
+        return staged.publish(), staged.sha256
+    finally:
+        staged.tmp.unlink(missing_ok=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class StagedRoutes:
+    """A sealed route file written to a temporary beside its name, not yet published.
+
+    :meth:`publish` gives it its name (exclusively: an existing run is never overwritten); :meth:`discard`
+    removes the temporary and, once published, the file itself: a run that fails after sealing leaves no
+    route file without its log line.
+    """
+
+    path: Path
+    tmp: Path
+    sha256: str
+
+    def publish(self) -> Path:
+        """Hard-link the temporary to ``path`` (fails when the name exists) and remove the temporary."""
+        try:
+            os.link(self.tmp, self.path)       # atomic, and fails when the name exists (exclusive create)
+        except FileExistsError:
+            raise RouteError(EXISTS.format(file=self.path)) from None
+        self.tmp.unlink(missing_ok=True)
+        return self.path
+
+    def discard(self) -> None:
+        """Remove what this run wrote: the temporary, and the published file if it is still this run's."""
+        self.tmp.unlink(missing_ok=True)
+        if self.path.is_file() and not self.path.is_symlink() \
+                and hashlib.sha256(self.path.read_bytes()).hexdigest() == self.sha256:
+            self.path.unlink()
+
+
+def stage_routes(cases: pd.DataFrame, *, run_id: str, decision_id: str, created: str,
+                 folder: Path) -> StagedRoutes:
+    """Check and seal the routes of one worklist run into a temporary file in ``folder`` (see
+    :func:`seal_routes` for the parameters); :meth:`StagedRoutes.publish` names it ``<run_id>.json``.
+
+    Raises
+    ------
+    RouteError
+        If an input is not acceptable or ``<run_id>.json`` exists already; nothing is written then.
+    """
     if not isinstance(run_id, str) or not _SAFE_RUN_ID.match(run_id):
         raise RouteError(BAD_RUN_ID.format(value=run_id))
     body: dict[str, Any] = {
@@ -190,12 +238,10 @@ def seal_routes(cases: pd.DataFrame, *, run_id: str, decision_id: str, created: 
             handle.flush()
             os.fsync(handle.fileno())
         tmp.chmod(0o644)
-        os.link(tmp, path)       # atomic, and fails when the name exists (exclusive create)
-    except FileExistsError:
-        raise RouteError(EXISTS.format(file=path)) from None
-    finally:
+    except BaseException:
         tmp.unlink(missing_ok=True)
-    return path, hashlib.sha256(data).hexdigest()
+        raise
+    return StagedRoutes(path, tmp, hashlib.sha256(data).hexdigest())
 
 
 def _read_file(path: Path) -> list[dict[str, Any]]:

@@ -76,7 +76,7 @@ from risico.errors import RisicoError
 from risico.governance.hashing import canonical_hash, canonical_json
 
 __all__ = ["GENESIS", "REQUIRED", "CHAIN_FIELDS", "UsageLogError", "LogReport", "line_hash", "check_entry",
-           "append_usage", "verify_log"]
+           "append_usage", "retract_usage", "verify_log"]
 
 #: ``prev_hash`` of the first line.
 GENESIS = "0" * 64
@@ -97,6 +97,10 @@ TOO_MANY_SELECTED = ("The 'n_selected' of a usage entry adds up to {total}, more
                      "Only scored applications can be selected.")
 BROKEN = ("Usage log {path} is broken, so nothing was appended: {first} ({count} problem(s) in all). "
           "Check it with `python -m risico verify-log --log {path}` and restore it from a backup.")
+DATED_BEFORE = ("The usage entry is dated {timestamp}, before line {n} of {path} ({previous}). A line may not be "
+                "dated before the line before it: check the computer's clock.")
+NOT_LAST = ("Usage log {path}: the line of run {run} is not its last line, so nothing was removed. "
+            "Check it with `python -m risico verify-log --log {path}`.")
 BAD_HEAD = "The expected head of a usage log must be a SHA-256 hash (64 hex digits, lowercase). Got {value!r} instead."
 
 ALLOWED = {
@@ -131,6 +135,8 @@ class LogReport:
         ``hash`` of the last readable line; ``GENESIS`` (64 zeros) for an empty log.
     problems : list of str
         One line each, naming the line number and what is wrong; empty when intact.
+    records : tuple of (int, dict)
+        Every readable line with its line number (to match runs with their sealed route files).
     """
 
     path: Path
@@ -138,6 +144,7 @@ class LogReport:
     n_lines: int
     head_hash: str
     problems: list[str]
+    records: tuple[tuple[int, dict[str, Any]], ...] = ()
 
     @property
     def intact(self) -> bool:
@@ -266,6 +273,19 @@ def _seq_problem(number: int, record: dict[str, Any], previous: dict[str, Any] |
     return f"line {number} has seq {record['seq']}, expected {expected}: lines were removed, inserted or reordered"
 
 
+def _time(record: Mapping[str, Any]) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(record["timestamp"]) if _is_timestamp(record.get("timestamp")) else None
+
+
+def _order_problem(number: int, record: dict[str, Any], previous: dict[str, Any] | None) -> str | None:
+    """A line dated before the line before it: reordered lines, or a clock set back."""
+    now, before = _time(record), _time(previous) if previous else None
+    if now is None or before is None or now >= before:
+        return None
+    return (f"line {number} is dated {record['timestamp']}, before line {number - 1} ({previous['timestamp']}): "
+            "lines were reordered or a clock was set back")
+
+
 def _verify_bytes(path: Path, data: bytes, expected_head: str | None) -> LogReport:
     raw_lines = data.split(b"\n")
     trailing = raw_lines.pop()  # b"" when the file ends with a newline
@@ -288,7 +308,8 @@ def _verify_bytes(path: Path, data: bytes, expected_head: str | None) -> LogRepo
             problems.append(f"line {number} was altered: its content no longer matches its hash")
         if known:
             problems.extend(p for p in (_chain_problem(number, record, previous, positions),
-                                        _seq_problem(number, record, previous)) if p)
+                                        _seq_problem(number, record, previous),
+                                        _order_problem(number, record, previous)) if p)
         previous, known = record, True
     if trailing:
         problems.append(f"line {len(raw_lines)} does not end with a newline (an append was interrupted?)")
@@ -296,7 +317,9 @@ def _verify_bytes(path: Path, data: bytes, expected_head: str | None) -> LogRepo
         problems.append(f"the expected head {expected_head} is not in the log: lines were removed from its end "
                         "(truncated) or the whole chain was rewritten")
     head = previous["hash"] if previous else GENESIS
-    return LogReport(path=path, exists=True, n_lines=len(raw_lines), head_hash=head, problems=problems)
+    records = tuple((number, record) for number, (record, _) in enumerate(parsed, 1) if record is not None)
+    return LogReport(path=path, exists=True, n_lines=len(raw_lines), head_hash=head, problems=problems,
+                     records=records)
 
 
 def verify_log(log_path: Path, expected_head: str | None = None) -> LogReport:
@@ -334,6 +357,10 @@ def verify_log(log_path: Path, expected_head: str | None = None) -> LogReport:
 # -- appending ------------------------------------------------------------------------------------------
 
 
+def _line_bytes(line: Mapping[str, Any]) -> bytes:
+    return (json.dumps(dict(line), sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
+
+
 def append_usage(log_path: Path, entry: Mapping[str, Any]) -> dict[str, Any]:
     """Append one worklist run to the usage log, chained to the line before.
 
@@ -369,12 +396,42 @@ def append_usage(log_path: Path, entry: Mapping[str, Any]) -> dict[str, Any]:
             if report.problems:
                 raise UsageLogError(BROKEN.format(path=log_path, first=report.problems[0],
                                                   count=len(report.problems)))
+            last = report.records[-1][1] if report.records else None
+            if last is not None and _order_problem(report.n_lines + 1, body, last):
+                raise UsageLogError(DATED_BEFORE.format(timestamp=body["timestamp"], n=report.n_lines,
+                                                        path=log_path, previous=last["timestamp"]))
             line = {**body, "seq": report.n_lines + 1, "prev_hash": report.head_hash}
             line["hash"] = line_hash(line)
-            text = json.dumps(line, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
-            handle.write(text.encode("utf-8"))
+            handle.write(_line_bytes(line))
             handle.flush()
             os.fsync(handle.fileno())
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
     return line
+
+
+def retract_usage(log_path: Path, line: Mapping[str, Any]) -> None:
+    """Remove ``line`` (as :func:`append_usage` returned it) from the end of the log: the run it records failed
+    before its outputs appeared, and a governance write is all or nothing.
+
+    Call it only while holding the governance lock the append was made under. It removes nothing but that
+    line, and only when it is still the last one.
+
+    Raises
+    ------
+    UsageLogError
+        If the last line of the log is not ``line``; nothing is removed then.
+    """
+    log_path = Path(log_path)
+    text = _line_bytes(line)
+    with log_path.open("r+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            data = handle.read()
+            if not data.endswith(text) or (len(data) > len(text) and data[-len(text) - 1:-len(text)] != b"\n"):
+                raise UsageLogError(NOT_LAST.format(path=log_path, run=line.get("run_id", line.get("hash"))))
+            handle.truncate(len(data) - len(text))
+            handle.flush()
+            os.fsync(handle.fileno())
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -47,6 +47,8 @@ import getpass
 import hashlib
 import logging
 import os
+import shutil
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -56,11 +58,10 @@ import pandas as pd
 from risico.contract import CONTRACT, Table, contract_for
 from risico.errors import RisicoError
 from risico.evaluate.reasons import N_REASONS
-from risico.governance.decisions import (TARGETS, artifact_hashes, check_gate, default_model_path,
-                                         fill_default_paths)
+from risico.governance.decisions import TARGETS, check_gate, check_operating, default_path, fill_default_paths
 from risico.governance.hashing import file_sha256
-from risico.io import atomic_dir, governance_lock, read_tables, write_json
-from risico.params import SectionReader, load_section
+from risico.io import atomic_dir, governance_lock, write_json
+from risico.params import MISSING_SECTION, ParamError, SectionReader
 from risico.texts import LANGUAGES
 from risico.texts.governance import text
 
@@ -92,6 +93,8 @@ NO_REASONS = ("The approved model '{family}' gives no faithful local reasons, an
               "Approve a glass-box model (train.model: ebm or scorecard).")
 OUT_NOT_EMPTY = ("Folder {out} already holds files ({files}). A worklist is never overwritten: choose a new --out "
                  "folder.")
+OUT_CHANGED = ("Option --out '{out}' changed during the run ({files}); it was left untouched and nothing of this run "
+               "was kept (no worklist, route file or log line). Choose a new --out folder and run again.")
 DEMO_NOT_SYNTHETIC = ("Decision {record_id} is a demo and holds only for synthetic data, but data.source is "
                       "{source!r}. Record a real committee decision (python -m risico approve ...).")
 NEEDS_BATCH = "The applications worklist needs --batch FILE (new applications as CSV or Parquet)."
@@ -197,35 +200,39 @@ def run(args: argparse.Namespace) -> None:
 
 def make_worklist(args: argparse.Namespace) -> dict[str, Any]:
     """Everything :func:`run` does; returns the usage-log line."""
-    from risico.governance.routes import seal_routes
+    from risico.governance.artifacts import read_artifacts
     from risico.governance.sheets import write_csv, write_xlsx
-    from risico.governance.usage_log import append_usage
+    from risico.models.store import load_model_bytes
 
     created = dt.datetime.now(dt.timezone.utc)
     target = args.target
     section = SECTION[target]
-    params_all = {s: load_section(args.params, s) for s in (section, "report", "data", "ingest", "validate",
-                                                            "vocabularies", FEATURE_SECTION[target], "train")}
+    fill_default_paths(args, target)
+    params = read_artifacts({"params": args.params})["params"]      # read once: hashed, then parsed
+    params_all = _sections(params.yaml(), args.params, (section, "report", "data", "ingest", "validate",
+                                                        "vocabularies", FEATURE_SECTION[target], "train"))
     wl = parse_worklist_params(params_all[section], section)
     language = SectionReader(params_all["report"], "report").choice("language", LANGUAGES)
-    fill_default_paths(args, target)
-    model_path = args.model or default_model_path(args.params, target)
-    hashes = artifact_hashes({"model": model_path, "audit": args.audit, "params": args.params,
-                              "training_data": args.training_data})
+    model_path = args.model or default_path(target, "models") / f"{params_all['train']['model']}.pkl"
+    artifacts = {"params": params, **read_artifacts({"model": model_path, "audit": args.audit,
+                                                     "training_data": args.training_data})}
+    hashes = {name: artifact.sha256 for name, artifact in artifacts.items()}
     decision = check_gate(args.decisions, hashes, today=created.date())
+    check_operating(decision, {"capacity": wl.capacity, "random_share": wl.random_share}, section=section)
     source = params_all["data"].get("source")
     if decision.get("demo") and source != "synthetic":
         raise RisicoError(DEMO_NOT_SYNTHETIC.format(record_id=decision["record_id"], source=source))
     _check_out(args.out)
 
-    history = read_tables(args.training_data, HISTORY_TABLES)      # read once: validation, features, network
+    # read once: validation, features, network; from the bytes the gate hashed
+    history = {name: artifacts["training_data"].parquet(f"{name}.parquet") for name in HISTORY_TABLES}
     if target == "providers":
         X, rejected, as_of, input_hash, source_name = _provider_cases(args, params_all, history,
                                                                       hashes["training_data"])
     else:
         batch, rejected, as_of, input_hash = _read_batch(args, params_all, history)
         X, source_name = _batch_features(batch, history, params_all["features"]), str(args.batch)
-    model = _load(model_path)
+    model = load_model_bytes(artifacts["model"].data, source=str(model_path))     # the approved bytes
     probability = model.predict_risk(X[list(model.schema_.names)] if set(model.schema_.names) <= set(X) else X)
     ids = X.index.to_numpy().astype(str)
     n = len(ids)
@@ -238,11 +245,7 @@ def make_worklist(args: argparse.Namespace) -> dict[str, Any]:
     table, routes = _lines(model, X.iloc[chosen], probability[chosen], set(ids[random]), wl, language, target)
     header = _header(decision, model, as_of, n, len(table), len(rejected), language, target)
 
-    run_id = f"W-{created:%Y%m%dT%H%M%S%fZ}-{input_hash[:8]}"    # sorts by time
-    inputs = {"--batch": args.batch, "--model": model_path, "--audit": args.audit, "--params": args.params,
-              "--training-data": args.training_data, "--expectations": args.expectations,
-              "--decisions": args.decisions, "--routes": args.routes, "--log": args.log}
-    with governance_lock(args.log), atomic_dir(args.out, option="--out", inputs=inputs, replace=False) as folder:
+    def write_files(folder: Path) -> None:
         write_xlsx(table, header, folder / "worklist.xlsx", sheet=text("worklist.sheet", language), date=as_of,
                    widths=["medium", "narrow", "narrow", "wide", "wide", "wide", "wide", "medium", "wide"],
                    choices={text("worklist.col.outcome", language): [text(f"outcome.{o}", language)
@@ -253,23 +256,98 @@ def make_worklist(args: argparse.Namespace) -> dict[str, Any]:
         write_csv(table, header, folder / "worklist.csv")
         if len(rejected):
             write_csv(rejected, header[:1], folder / "rejected.csv")
-        outputs = {p.relative_to(folder).as_posix(): file_sha256(p)
-                   for p in sorted(folder.rglob("*")) if p.is_file()}
-        routes_file, routes_hash = seal_routes(routes, run_id=run_id, decision_id=decision["record_id"],
-                                               created=created.isoformat(), folder=args.routes)
-        line = append_usage(args.log, {
-            "timestamp": created.isoformat(), "user": args.user or _login(), "run_id": run_id, "target": target,
-            "decision_id": decision["record_id"], "demo": bool(decision.get("demo")), "model_hash": hashes["model"],
-            "batch_hash": input_hash, "batch_file": source_name, "as_of": as_of.isoformat(),
-            "n_scored": n, "n_rejected": len(rejected),
-            "n_selected": {"risk": int(risk.size), "random": int(random.size)},
-            "capacity": wl.capacity, "random_share": wl.random_share, "seed": wl.seed,
-            "outputs": outputs, "routes_file": routes_file.as_posix(), "routes_sha256": routes_hash,
-        })
-        write_json({"run_id": run_id, "log": str(args.log), "log_line_hash": line["hash"], "seq": line["seq"],
-                    "decision_id": decision["record_id"], "demo": bool(decision.get("demo")), "outputs": outputs},
-                   folder / "receipt.json")
+
+    run_id = f"W-{created:%Y%m%dT%H%M%S%fZ}-{input_hash[:8]}"    # sorts by time
+    entry = {"user": args.user or _login(), "run_id": run_id, "target": target, "started": created.isoformat(),
+             "decision_id": decision["record_id"], "demo": bool(decision.get("demo")), "model_hash": hashes["model"],
+             "batch_hash": input_hash, "batch_file": source_name, "as_of": as_of.isoformat(),
+             "n_scored": n, "n_rejected": len(rejected),
+             "n_selected": {"risk": int(risk.size), "random": int(random.size)},
+             "capacity": wl.capacity, "random_share": wl.random_share, "seed": wl.seed}
+    inputs = {"--batch": args.batch, "--model": model_path, "--audit": args.audit, "--params": args.params,
+              "--training-data": args.training_data, "--expectations": args.expectations,
+              "--decisions": args.decisions, "--routes": args.routes, "--log": args.log}
+    return _publish(args, inputs, write_files, routes, entry)
+
+
+def _sections(content: dict[str, Any], path: Path, names: tuple[str, ...]) -> dict[str, Any]:
+    """The named sections of the params read once (the same message as :func:`risico.params.load_section`)."""
+    missing = [name for name in names if not isinstance(content.get(name), dict)]
+    if missing:
+        raise ParamError(MISSING_SECTION.format(path=path, section=missing[0]))
+    return {name: content[name] for name in names}
+
+
+def _publish(args: argparse.Namespace, inputs: Mapping[str, Path | None], write_files: Callable[[Path], None],
+             routes: pd.DataFrame, entry: dict[str, Any]) -> dict[str, Any]:
+    """Worklist folder, receipt, sealed route file and log line: all of them, or none.
+
+    Under the governance lock: the files go to the temporary folder of :func:`atomic_dir`, the route file to a
+    temporary beside its name; the log line is appended last, then the receipt (which holds the line's hash)
+    is written, the route file published and the folder renamed into place. On any failure everything this
+    run made is removed again (:func:`_undo`) and nothing else.
+    """
+    from risico.governance.routes import stage_routes
+    from risico.governance.usage_log import append_usage
+
+    made: dict[str, Any] = {"log": args.log.exists(), "routes": args.routes.exists()}
+    with governance_lock(args.log):
+        try:
+            with atomic_dir(args.out, option="--out", inputs=inputs, replace=False) as folder:
+                made["folder"] = folder
+                write_files(folder)
+                outputs = {p.relative_to(folder).as_posix(): file_sha256(p)
+                           for p in sorted(folder.rglob("*")) if p.is_file()}
+                made["staged"] = staged = stage_routes(routes, run_id=entry["run_id"],
+                                                       decision_id=entry["decision_id"], created=entry["started"],
+                                                       folder=args.routes)
+                made["line"] = line = append_usage(args.log, {
+                    **entry, "timestamp": dt.datetime.now(dt.timezone.utc).isoformat(), "outputs": outputs,
+                    "routes_file": staged.path.as_posix(), "routes_sha256": staged.sha256})
+                write_json({"run_id": entry["run_id"], "log": str(args.log), "log_line_hash": line["hash"],
+                            "seq": line["seq"], "decision_id": entry["decision_id"], "demo": entry["demo"],
+                            "outputs": outputs}, folder / "receipt.json")
+                staged.publish()
+        except BaseException as exc:
+            kept = _undo(args, made)
+            if kept and isinstance(exc, RisicoError) and str(exc).startswith(_changed_prefix(args.out)):
+                raise RisicoError(OUT_CHANGED.format(out=args.out, files=_listing(args.out))) from None
+            raise
     return line
+
+
+def _undo(args: argparse.Namespace, made: Mapping[str, Any]) -> bool:
+    """Remove what a failed run made (route file, log line, temporary folder, folders it created); True when
+    the temporary folder was still there (the swap into ``--out`` was refused)."""
+    from risico.governance.usage_log import UsageLogError, retract_usage
+
+    if "staged" in made:
+        made["staged"].discard()
+    if "line" in made:
+        try:
+            retract_usage(args.log, made["line"])
+        except (UsageLogError, OSError) as exc:
+            log.error("the log line of this failed run could not be removed: %s", exc)
+    if not made["log"] and args.log.is_file() and args.log.stat().st_size == 0:
+        args.log.unlink()                     # the log this run created (append_usage opens it to append)
+    if not made["routes"] and args.routes.is_dir() and not any(args.routes.iterdir()):
+        args.routes.rmdir()
+    kept = "folder" in made and made["folder"].is_dir()
+    if kept:
+        shutil.rmtree(made["folder"])         # atomic_dir's own temporary (mkdtemp), never a folder a user named
+    return kept
+
+
+def _changed_prefix(out: Path) -> str:
+    """How :func:`atomic_dir` starts its message when ``--out`` changed during the run (it keeps its temporary)."""
+    from risico.io import CHANGED
+
+    return CHANGED.split(" ({files})")[0].format(what="Option --out", path=out)
+
+
+def _listing(out: Path) -> str:
+    names = sorted(p.name for p in out.iterdir()) if out.is_dir() and not out.is_symlink() else [out.name]
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
 def _provider_cases(args: argparse.Namespace, params_all: dict[str, Any], history: dict[str, pd.DataFrame],
@@ -325,12 +403,6 @@ def _check_out(out: Path) -> None:
         files = sorted(p.name for p in out.iterdir()) if out.is_dir() else [out.name]
         if files:
             raise RisicoError(OUT_NOT_EMPTY.format(out=out, files=", ".join(files[:3])))
-
-
-def _load(path: Path):
-    from risico.models.store import load_model
-
-    return load_model(path)
 
 
 def _as_of(value: str | None, latest: dt.date, batch: Path) -> dt.date:
