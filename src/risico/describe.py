@@ -19,6 +19,7 @@ import pandas as pd
 from risico.htmlpage import esc, page, table
 from risico.io import atomic_file, read_tables, write_json
 from risico.params import SectionReader, load_section
+from risico.tables import write_csv
 from risico.texts import LANGUAGES, Language
 from risico.texts.world import text
 from risico.vocabularies import age_band
@@ -211,7 +212,7 @@ def run(args: argparse.Namespace) -> None:
     metrics = world_metrics(raw, frame)
     page = render_html(metrics, groups, routes, params)
     with atomic_file(args.groups) as tmp:
-        groups.to_csv(tmp, index=False, float_format="%.4f", lineterminator="\n")
+        write_csv(groups, tmp, float_format="%.4f")
     with atomic_file(args.report) as tmp:
         tmp.write_text(page, encoding="utf-8")
     write_json(metrics, args.metrics)

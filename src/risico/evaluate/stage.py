@@ -15,6 +15,7 @@ from risico.evaluate.reasons import reason_table
 from risico.io import atomic_dir, atomic_file, write_json, write_parquet
 from risico.models.store import load_model
 from risico.params import SectionReader, load_section
+from risico.tables import write_csv
 from risico.texts import LANGUAGES
 from risico.texts.model import text
 from risico.target import read_target
@@ -75,8 +76,8 @@ def run(args: argparse.Namespace) -> None:
     with atomic_dir(args.report) as folder:
         figures = [Path(p) for p in model.figures(folder / "figures")]
         importance = model.global_importance().rename_axis("feature").reset_index(name="importance")
-        model.summary_table().to_csv(folder / f"{train.model}_summary.csv", index=False, lineterminator="\n")
-        gap_table(result).to_csv(folder / "observed_vs_truth.csv", index=False, lineterminator="\n")
+        write_csv(model.summary_table(), folder / f"{train.model}_summary.csv")
+        write_csv(gap_table(result), folder / "observed_vs_truth.csv")
         sections = card.card_sections(result, splits, training, importance, figures, language=language,
                                       feature_groups={f: groups.get(f, "") for f in features},
                                       protected=protected.attributes,
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace) -> None:
         (folder / "model_card.md").write_text(card.to_markdown(title, sections, folder), encoding="utf-8")
         (folder / "model_card.html").write_text(card.to_html(title, sections, language), encoding="utf-8")
     with atomic_file(args.plots) as tmp:
-        calibration_frame(scores, labels, truth, families).to_csv(tmp, index=False, lineterminator="\n")
+        write_csv(calibration_frame(scores, labels, truth, families), tmp)
     args.reasons.parent.mkdir(parents=True, exist_ok=True)
     write_parquet(reasons.reset_index(), args.reasons)
     write_json(_metrics(result), args.metrics)
