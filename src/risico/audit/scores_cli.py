@@ -30,7 +30,8 @@ HELP = "audit any scored table: group metrics with intervals, disparities, funne
 #: Smallest allowed ``--min-group-size``; the default is 10, the statistics-office rule.
 MIN_GROUP_SIZE = 5
 #: Default ``--max-groups``: the groups (attributes and their intersections) a default run audits well
-#: within 60 s on 2 cores: 3,000 groups of 100 rows took 26 s and 1.0 GB, 10,000 groups 104 s and 2.9 GB.
+#: within 60 s on 2 shared cores: 3,000 groups of 100 rows took 26-38 s and 1.0 GB, 10,000 groups 104 s and
+#: 2.9 GB (bench/bench_audit_groups.py).
 MAX_GROUPS = 3000
 
 BAD_OPTION = "Option {option} must be {allowed}. Got {value} instead."
