@@ -20,6 +20,7 @@ import pandas as pd
 from risico.htmlpage import esc, page, table
 from risico.io import atomic_file, read_tables, write_json
 from risico.params import SectionReader, load_section
+from risico.tables import write_csv
 from risico.texts import LANGUAGES, Language
 from risico.texts.world import text
 from risico.vocabularies import age_band
@@ -235,7 +236,7 @@ def run(args: argparse.Namespace) -> None:
 def write_outputs(description: WorldDescription, args: argparse.Namespace) -> None:
     """The group table (CSV), the page, then the metrics."""
     with atomic_file(args.groups) as tmp:
-        description.groups.to_csv(tmp, index=False, float_format="%.4f", lineterminator="\n")
+        write_csv(description.groups, tmp, float_format="%.4f")
     with atomic_file(args.report) as tmp:
         tmp.write_text(description.page, encoding="utf-8")
     write_json(description.metrics, args.metrics)

@@ -92,11 +92,12 @@ def test_fair_world_audit_raises_no_fail_and_no_selection_bias(fair_pipeline_pro
 
 BAD_TABLES = [
     ("score;found;group\n0.1;1;a\n0.2;0;b\n0.3;2;b\n", ["--top-k", "2"],
-     "Option --label: column 'found' must hold two values (0/1, true/false, yes/no, ja/nee); found 3: '0', '1', '2'."),
+     "Option --label: column 'found' must hold only 0 and 1 (or true/false, yes/no, ja/nee); found '2'."),
     ("score;found;group\n0.1;1;a\n0.2;0;a\n", ["--top-k", "1"],
      "Option --sensitive: column 'group' has only one group ('a'); comparing groups needs at least two."),
     ("score;found;group\n0.1;1;a\n0.2;0;b\n", ["--top-k", "5"],
-     "Option --top-k must be an int in [1, 2] (the number of rows). Got 5 instead."),
+     "Option --top-k 5 selects every one of the 2 rows; the audit cannot judge a selection that leaves no case "
+     "unselected. Allowed: 1 to 1."),
     ("score;found;group\n0.1;1;a\n0.2;0;b\n", ["--threshold", "0.9"],
      "Option --threshold must lie within the scores' range [0.1, 0.2] so that some but not all cases are selected. "
      "Got 0.9 instead."),

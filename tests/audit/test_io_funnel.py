@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from risico.audit.funnel import clopper_pearson, funnel_table, route_comparison, truth_gap
-from risico.audit.io import (BAD_LABEL, DUPLICATE, EMPTY, MISSING_LABEL, NOT_NUMERIC, NOT_TABLE, ONE_GROUP, THRESHOLD,
+from risico.audit.io import (ALL_SELECTED, BAD_LABEL, ONE_CLASS, DUPLICATE, EMPTY, MISSING_LABEL, NOT_NUMERIC, NOT_TABLE, ONE_GROUP, THRESHOLD,
                              TOP_K, AuditInputError, check_selection, read_scored_table)
 
 
@@ -33,7 +33,10 @@ def test_labels_in_words_missing_groups_and_semicolons(tmp_path):
      DUPLICATE.format(option="--score", column="score", count=2, file="scores.csv", positions="1, 4")),
     ("score,label,group\nhoog,1,a\n0.2,0,b\n", {}, NOT_NUMERIC.format(column="score", example="hoog", row=1)),
     ("score,label,group\n0.1,1,a\n0.2,0,b\n0.3,2,b\n", {},
-     BAD_LABEL.format(option="--label", column="label", count=3, values="'0', '1', '2'")),
+     BAD_LABEL.format(option="--label", column="label", values="'2'")),
+    ("score,label,group\n0.1,2,a\n0.2,-1,b\n", {}, BAD_LABEL.format(option="--label", column="label",
+                                                                      values="'-1' and '2'")),
+    ("score,label,group\n0.1,nee,a\n0.2,0,b\n", {}, ONE_CLASS.format(option="--label", column="label", value=0)),
     ("score,label,group\n0.1,1,a\n0.2,,b\n", {},
      MISSING_LABEL.format(option="--label", column="label", count=1, row=2)),
     ("score,label,group\n0.1,1,a\n0.2,0,a\n", {}, ONE_GROUP.format(column="group", group="a")),
@@ -56,11 +59,17 @@ def test_selection_options_are_checked():
     scores = np.array([0.1, 0.5, 0.9])
     with pytest.raises(AuditInputError) as info:
         check_selection(3, scores, 4, None)
-    assert str(info.value) == TOP_K.format(n=3, k=4)
+    assert str(info.value) == ALL_SELECTED.format(k=4, n=3, most=2)
+    with pytest.raises(AuditInputError) as info:
+        check_selection(3, scores, 3, None)
+    assert str(info.value) == ALL_SELECTED.format(k=3, n=3, most=2)
+    with pytest.raises(AuditInputError) as info:
+        check_selection(3, scores, 0, None)
+    assert str(info.value) == TOP_K.format(k=0)
     with pytest.raises(AuditInputError) as info:
         check_selection(3, scores, None, 1.5)
     assert str(info.value) == THRESHOLD.format(low=0.1, high=0.9, value=1.5)
-    check_selection(3, scores, 3, None)
+    check_selection(3, scores, 2, None)
     check_selection(3, scores, None, 0.5)
 
 

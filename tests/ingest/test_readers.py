@@ -617,7 +617,7 @@ def test_unreadable_parquet(tmp_path):
 
 def test_csv_the_parser_rejects_for_another_reason(tmp_path, monkeypatch):
     """When no line has the wrong number of values, the parser's own reason is passed on (one line)."""
-    monkeypatch.setattr(readers, "_first_ragged_line", lambda *args: None)
+    monkeypatch.setattr(readers, "first_ragged_line", lambda *args: None)
     path = tmp_path / "addresses.csv"
     path.write_bytes(semicolon_csv(ADDRESSES, [ADDRESS_ROWS[0], "A1;W01"]))
     with pytest.raises(IngestError) as info:

@@ -32,7 +32,7 @@ class AuditStageParams:
 
 def parse_audit_params(values: Mapping[str, Any]) -> AuditStageParams:
     r = SectionReader(values, "audit")
-    engine = AuditParams(min_group_size=r.int("min_group_size", minimum=1), n_boot=r.int("n_boot", minimum=100),
+    engine = AuditParams(min_group_size=r.int("min_group_size", minimum=5), n_boot=r.int("n_boot", minimum=100),
                          seed=r.int("seed", minimum=0), tolerance=tuple(_pair(r)),
                          max_depth=r.int("max_depth", 1, 3), correction=r.choice("correction",
                                                                                 ("bonferroni", "holm", "none")))

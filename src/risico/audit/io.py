@@ -3,7 +3,12 @@
 Real files have duplicate column names, labels written as 0/1, true/false or
 ja/nee, and empty cells in the sensitive columns. Empty sensitive values
 become their own group, ``(missing)``: never dropped silently. Every problem
-is one line naming the column or option and what is allowed.
+is one line naming the file, column or option and what is allowed.
+
+CSV text is recognised and decoded as ``ingest`` does it (:mod:`risico.sniff`):
+UTF-8 with or without byte-order mark, else Latin-1/cp1252; gzip, ZIP, UTF-16
+and other non-text content is refused by name. The separator is ``,``, ``;``
+or tab (the one the header line holds most of).
 """
 
 from __future__ import annotations
@@ -15,29 +20,52 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from risico.audit.engine import MISSING as MISSING_GROUP
 from risico.audit.engine import AuditError
+from risico.sniff import EncodingError, decode_text, describe_bytes, first_ragged_line, has_text, split_bom
 
-__all__ = ["AuditInputError", "ScoredTable", "read_scored_table", "parse_labels", "MISSING_GROUP"]
+__all__ = ["AuditInputError", "ScoredTable", "read_scored_table", "parse_labels", "check_selection", "MISSING_GROUP",
+           "NO_FILE", "EMPTY", "NOT_TABLE", "NOT_CSV", "NOT_PARQUET", "UNREADABLE_PARQUET", "FIELD_COUNT",
+           "UNREADABLE_CSV", "NO_COLUMN", "DUPLICATE", "NOT_NUMERIC", "BAD_LABEL", "ONE_CLASS", "MISSING_LABEL",
+           "ONE_GROUP", "TOP_K", "ALL_SELECTED", "THRESHOLD"]
 
+_SEPARATORS = (",", ";", "\t")
+_SEPARATOR_NAMES = {",": "','", ";": "';'", "\t": "tab"}
 TRUE_WORDS = {"1", "1.0", "true", "yes", "ja", "j", "y", "waar", "t"}
 FALSE_WORDS = {"0", "0.0", "false", "no", "nee", "n", "onwaar", "f"}
 
+NO_FILE = "No such file: {path}. Give the scored table as CSV (',' or ';') or Parquet."
 EMPTY = "File {file} holds no rows. The audit needs a table with one row per scored case."
 NOT_TABLE = "File {file} is not a .csv or .parquet file. Give the scored table as CSV (',' or ';') or Parquet."
+NOT_CSV = ("File {file} is named .csv but holds {found}. Allowed: CSV text in UTF-8 or Latin-1/cp1252, separated by "
+           "',', ';' or tab (or a Parquet file named .parquet).")
+NOT_PARQUET = ("File {file} is named .parquet but holds {found}. Allowed: a Parquet file (it starts with the bytes "
+               "PAR1), or CSV text named .csv.")
+UNREADABLE_PARQUET = ("File {file} starts like Parquet but cannot be read ({reason}). Export the table again as "
+                      "Parquet or as CSV.")
+FIELD_COUNT = ("File {file}, line {line}: found {found} value(s), but the header has {expected} columns separated by "
+               "{sep}. Give every line one value per column and quote values that contain the separator.")
+UNREADABLE_CSV = ("File {file} cannot be read as CSV ({reason}). Check the quotes around values and export the "
+                  "table again.")
 NO_COLUMN = "Option {option}: column '{column}' is not in {file}. Columns found: {columns}."
 DUPLICATE = ("Option {option}: column '{column}' appears {count} times in {file} (positions {positions}). "
              "Rename the copies so the audit knows which one to use.")
 NOT_NUMERIC = ("Option --score: column '{column}' must hold numbers; found {example!r} in row {row}. "
                "Allowed: numbers with '.' or ',' as decimal mark.")
-BAD_LABEL = ("Option {option}: column '{column}' must hold two values (0/1, true/false, yes/no, ja/nee); "
-             "found {count}: {values}.")
+BAD_LABEL = ("Option {option}: column '{column}' must hold only 0 and 1 (or true/false, yes/no, ja/nee); "
+             "found {values}.")
+ONE_CLASS = ("Option {option}: every label in column '{column}' is {value}; the audit cannot judge error rates "
+             "without cases of both outcomes. Allowed: a table with labels 0 and 1.")
 MISSING_LABEL = ("Option {option}: column '{column}' has {count} empty value(s), e.g. row {row}. Every case needs "
                  "a label; leave out cases without one, or audit them separately.")
 ONE_GROUP = ("Option --sensitive: column '{column}' has only one group ({group!r}); comparing groups needs at "
              "least two.")
-TOP_K = "Option --top-k must be an int in [1, {n}] (the number of rows). Got {k} instead."
+TOP_K = "Option --top-k must be an int >= 1. Got {k} instead."
+ALL_SELECTED = ("Option --top-k {k} selects every one of the {n} rows; the audit cannot judge a selection that "
+                "leaves no case unselected. Allowed: 1 to {most}.")
 THRESHOLD = ("Option --threshold must lie within the scores' range [{low:g}, {high:g}] so that some but not all "
              "cases are selected. Got {value:g} instead.")
 
@@ -77,6 +105,8 @@ def read_scored_table(path: Path, *, score: str, label: str, sensitive: Sequence
         route=frame[route].astype("str").fillna(MISSING_GROUP) if route else None,
         truth=parse_labels(frame[truth], "--truth", truth) if truth else None,
     )
+    if np.unique(table.label).size < 2:
+        raise AuditInputError(ONE_CLASS.format(option="--label", column=label, value=int(table.label[0])))
     for column in sensitive:
         groups = table.sensitive[column].unique()
         if groups.size < 2:
@@ -85,21 +115,76 @@ def read_scored_table(path: Path, *, score: str, label: str, sensitive: Sequence
 
 
 def _read(path: Path) -> pd.DataFrame:
-    if not path.is_file() or path.stat().st_size == 0:
+    if not path.is_file():
+        raise AuditInputError(NO_FILE.format(path=path))
+    if path.stat().st_size == 0:
         raise AuditInputError(EMPTY.format(file=path.name))
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        return pd.read_parquet(path)
+        return _read_parquet(path)
     if suffix != ".csv":
         raise AuditInputError(NOT_TABLE.format(file=path.name))
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-        first = handle.readline()
-    separator = ";" if first.count(";") > first.count(",") else ","
-    header = next(csv.reader([first], delimiter=separator)) if first.strip() else []
-    frame = pd.read_csv(path, sep=separator, dtype=str, keep_default_na=False, na_values=[""],
-                        encoding="utf-8-sig", encoding_errors="replace", header=0)
-    frame.attrs["header"] = [h.strip() for h in header]
+    return _read_csv(path)
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+    if not head.startswith(b"PAR1"):
+        found = describe_bytes(head) or "text (a CSV file?)"
+        raise AuditInputError(NOT_PARQUET.format(file=path.name, found=found))
+    try:
+        return pd.read_parquet(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise AuditInputError(UNREADABLE_PARQUET.format(file=path.name, reason=_one_line(exc))) from None
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """All columns as text (empty cells missing); the header as written, trimmed, in ``attrs["header"]``."""
+    body, bom = split_bom(path.read_bytes())
+    if not has_text(body):
+        raise AuditInputError(EMPTY.format(file=path.name))
+    found = describe_bytes(body)
+    if found is not None:
+        raise AuditInputError(NOT_CSV.format(file=path.name, found=found))
+    try:
+        data, _ = decode_text(body, bom, path.name)
+    except EncodingError as exc:
+        raise AuditInputError(str(exc)) from None
+    del body
+    end = data.find(b"\n")
+    first = (data if end < 0 else data[:end]).decode("utf-8").rstrip("\r")
+    separator = max(_SEPARATORS, key=first.count)          # ties: the first, ','
+    header = [h.strip() for h in next(csv.reader([first], delimiter=separator), [])]
+    if end < 0 or not has_text(data, end + 1):
+        raise AuditInputError(EMPTY.format(file=path.name))
+    names = [f"c{i}" for i in range(len(header))]
+    try:
+        parsed = pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=8 * 1024 ** 2),
+            parse_options=pacsv.ParseOptions(delimiter=separator, newlines_in_values=b'"' in data),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.large_string() for n in names},
+                                                 null_values=[""], strings_can_be_null=True))
+    except pa.ArrowInvalid as exc:
+        raise AuditInputError(_csv_problem(path.name, data, separator, len(header), exc)) from None
+    frame = pd.DataFrame({i: parsed.column(name).to_pandas() for i, name in enumerate(names)})
+    frame.columns = header
+    frame.attrs["header"] = header
     return frame
+
+
+def _csv_problem(file: str, data: bytes, separator: str, n_fields: int, error: Exception) -> str:
+    ragged = first_ragged_line(data, separator, n_fields)
+    if ragged is None:
+        return UNREADABLE_CSV.format(file=file, reason=_one_line(error))
+    line, found = ragged
+    return FIELD_COUNT.format(file=file, line=line, found=found, expected=n_fields, sep=_SEPARATOR_NAMES[separator])
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text if len(text) <= 120 else text[:120] + "..."
 
 
 def _check_column(frame: pd.DataFrame, column: str, option: str, file: str) -> None:
@@ -138,12 +223,16 @@ def parse_labels(values: pd.Series, option: str, column: str) -> np.ndarray:
     if empty.any():
         row = int(np.flatnonzero(empty.to_numpy())[0]) + 1
         raise AuditInputError(MISSING_LABEL.format(option=option, column=column, count=int(empty.sum()), row=row))
-    distinct = sorted(set(text.unique()))
     is_true, is_false = text.isin(TRUE_WORDS), text.isin(FALSE_WORDS)
     if not (is_true | is_false).all():
-        raise AuditInputError(BAD_LABEL.format(option=option, column=column, count=len(distinct),
-                                               values=", ".join(map(repr, distinct[:6]))))
+        other = sorted(set(values[~(is_true | is_false)].astype("str").str.strip()))
+        shown = [f"'{v}'" for v in other[:6]] + (["..."] if len(other) > 6 else [])
+        raise AuditInputError(BAD_LABEL.format(option=option, column=column, values=_and_list(shown)))
     return is_true.to_numpy(dtype=float)
+
+
+def _and_list(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _groups(values: pd.Series) -> pd.Series:
@@ -152,8 +241,10 @@ def _groups(values: pd.Series) -> pd.Series:
 
 
 def check_selection(n: int, scores: np.ndarray, top_k: int | None, threshold: float | None) -> None:
-    """The selection options make sense for this table."""
-    if top_k is not None and not 1 <= top_k <= n:
-        raise AuditInputError(TOP_K.format(n=n, k=top_k))
+    """The selection options select some but not all of the ``n`` rows."""
+    if top_k is not None and top_k < 1:
+        raise AuditInputError(TOP_K.format(k=top_k))
+    if top_k is not None and top_k >= n:
+        raise AuditInputError(ALL_SELECTED.format(k=top_k, n=n, most=n - 1))
     if threshold is not None and not float(scores.min()) < threshold <= float(scores.max()):
         raise AuditInputError(THRESHOLD.format(low=float(scores.min()), high=float(scores.max()), value=threshold))

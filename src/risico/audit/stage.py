@@ -44,6 +44,7 @@ from risico.audit.run import by_group_csv
 from risico.audit.verdict import detection_findings, selection_bias_findings
 from risico.io import atomic_dir, write_json
 from risico.params import SectionReader, load_section
+from risico.tables import write_csv
 from risico.target import read_target
 from risico.texts import LANGUAGES
 from risico.truth import aligned_truth
@@ -115,8 +116,7 @@ def write_outputs(audit: AuditResult, settings: AuditSettings, out_folder: Path,
         (out / "report.html").write_text(page, encoding="utf-8")
         (out / "audit.json").write_text(json.dumps(audit.result, indent=2, ensure_ascii=False, default=_json) + "\n",
                                         encoding="utf-8")
-        by_group_csv(audit.groups, settings.audit.engine.min_group_size).to_csv(out / "by_group.csv", index=False,
-                                                                                 lineterminator="\n")
+        write_csv(by_group_csv(audit.groups, settings.audit.engine.min_group_size), out / "by_group.csv")
     if audit.network_figures:
         shutil.rmtree(audit.network_figures[0].parent, ignore_errors=True)
     write_json(audit.metrics, metrics)

@@ -26,6 +26,7 @@ from risico.evaluate import card
 from risico.evaluate.core import calibration_frame, evaluate_scores, gap_table, per_split
 from risico.evaluate.reasons import reason_table
 from risico.firewall import ProtectedParams
+from risico.tables import csv_text
 from risico.target import Target
 from risico.texts import Language
 from risico.texts.model import text
@@ -99,8 +100,8 @@ def evaluate_pipeline(inputs: EvaluateInputs, settings: EvaluateSettings) -> Eva
     test = (scores["split"] == "test").to_numpy()
     reasons = reason_table(inputs.model, inputs.X.loc[test, features], language=settings.language)
     files: dict[str, str | bytes] = {
-        f"{train.model}_summary.csv": inputs.model.summary_table().to_csv(index=False, lineterminator="\n"),
-        "observed_vs_truth.csv": gap_table(result).to_csv(index=False, lineterminator="\n"),
+        f"{train.model}_summary.csv": csv_text(inputs.model.summary_table()),
+        "observed_vs_truth.csv": csv_text(gap_table(result)),
     }
     files.update(_model_card(inputs, settings, result, splits, features))
     return EvaluateResult(report_files=files, calibration=calibration_frame(scores, labels, truth, families),

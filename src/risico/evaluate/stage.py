@@ -20,6 +20,7 @@ from risico.firewall import parse_protected_params
 from risico.io import atomic_dir, atomic_file, write_json, write_parquet
 from risico.models.store import load_model
 from risico.params import SectionReader, load_section
+from risico.tables import write_csv
 from risico.target import read_target
 from risico.texts import LANGUAGES
 from risico.train_params import parse_train_params
@@ -81,7 +82,7 @@ def write_outputs(result: EvaluateResult, args: argparse.Namespace) -> None:
             else:
                 path.write_text(content, encoding="utf-8")
     with atomic_file(args.plots) as tmp:
-        result.calibration.to_csv(tmp, index=False, lineterminator="\n")
+        write_csv(result.calibration, tmp)
     args.reasons.parent.mkdir(parents=True, exist_ok=True)
     write_parquet(result.reasons.reset_index(), args.reasons)
     write_json(result.metrics, args.metrics)

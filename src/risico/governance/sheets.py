@@ -7,12 +7,10 @@ itself is ``;``-separated UTF-8 with a BOM, as Dutch Excel expects.
 
 Formula injection (CSV injection)
 ---------------------------------
-A spreadsheet treats a cell that starts with ``=``, ``+``, ``-`` or ``@``
-(and, in some programs, a tab or carriage return) as a formula. A hostile
-value in a batch (say a case id ``=HYPERLINK(...)``) would then run in the
-inspector's spreadsheet. Every text cell that starts with one of these
-characters is written with a leading apostrophe, the neutralisation OWASP
-recommends; numbers are written as numbers and are not touched.
+Every text cell (and the header lines) is guarded by :mod:`risico.tables`,
+the one guard of every CSV and XLSX risico writes: a text that starts with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+apostrophe; numbers are written as numbers and are not touched.
 
 Determinism
 -----------
@@ -33,38 +31,18 @@ from typing import Any
 
 import pandas as pd
 
+from risico import tables
+from risico.tables import FORMULA_STARTS, guard_cells, neutralise
+
 __all__ = ["FORMULA_STARTS", "neutralise", "write_csv", "write_xlsx"]
 
-#: First characters that make a spreadsheet read a cell as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _WIDTHS = {"narrow": 10, "medium": 16, "wide": 48}
 
 
-def neutralise(value: Any) -> Any:
-    """A text that a spreadsheet would run as a formula gets a leading apostrophe; anything else is unchanged.
-
-    >>> neutralise("=1+1"), neutralise("-5 dagen"), neutralise("AV001"), neutralise(-5)
-    ("'=1+1", "'-5 dagen", 'AV001', -5)
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _guarded(table: pd.DataFrame) -> pd.DataFrame:
-    out = table.copy()
-    for column in out.columns:
-        if pd.api.types.is_string_dtype(out[column]) or out[column].dtype == object:
-            out[column] = out[column].map(neutralise).astype(object)
-    return out
-
-
 def write_csv(table: pd.DataFrame, header_lines: Sequence[str], path: Path) -> None:
     """``#`` header lines, then the table with ``;`` as separator (UTF-8 with BOM); text cells neutralised."""
-    lines = "".join(f"# {neutralise(line)}\n" for line in header_lines)
-    body = _guarded(table).to_csv(sep=";", index=False, lineterminator="\n")
-    path.write_bytes(("\ufeff" + lines + body).encode("utf-8"))
+    tables.write_csv(table, path, sep=";", encoding="utf-8-sig", comments=header_lines)
 
 
 def write_xlsx(table: pd.DataFrame, header_lines: Sequence[str], path: Path, *, sheet: str, date: dt.date,
@@ -124,7 +102,7 @@ def _write_table(ws: Any, table: pd.DataFrame, top: int, widths: Sequence[int], 
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    guarded = _guarded(table)
+    guarded = guard_cells(table)
     for col, name in enumerate(guarded.columns, start=1):
         ws.cell(row=top, column=col, value=neutralise(str(name))).font = Font(bold=True)
         ws.column_dimensions[get_column_letter(col)].width = widths[col - 1]

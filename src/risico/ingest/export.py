@@ -13,6 +13,7 @@ import pandas as pd
 
 from risico.contract import CONTRACT
 from risico.io import atomic_dir, output_folder
+from risico.tables import write_csv
 
 __all__ = ["to_dutch_csv"]
 
@@ -28,7 +29,7 @@ def to_dutch_csv(frame: pd.DataFrame, path: Path, *, encoding: str = "utf-8-sig"
             out[column] = values.map({True: "ja", False: "nee"})
         elif pd.api.types.is_datetime64_any_dtype(values):
             out[column] = values.dt.strftime("%d-%m-%Y")
-    out.to_csv(path, sep=";", decimal=",", index=False, encoding=encoding, lineterminator="\r\n")
+    write_csv(out, path, sep=";", decimal=",", encoding=encoding, lineterminator="\r\n")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -26,9 +26,7 @@ where, and what is allowed. The templates are the module-level constants below.
 
 from __future__ import annotations
 
-import codecs
 import csv
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,6 +41,8 @@ import pyarrow.parquet as pq
 
 from risico.contract import Table
 from risico.errors import RisicoError
+from risico.sniff import (MIXED_ENCODING, EncodingError, decode_text, describe_bytes, first_ragged_line, has_text,
+                          split_bom)
 
 __all__ = [
     "IngestError",
@@ -103,8 +103,6 @@ UNREADABLE_PARQUET = ("File {file} for table '{table}' starts like Parquet but c
 EMPTY_FILE = "File {file} is empty. Expected a header line with the columns of table '{table}' and at least one row."
 HEADER_ONLY = ("File {file} has the column names of table '{table}' but no data rows. "
                "Expected at least one row below the header.")
-MIXED_ENCODING = ("File {file} mixes text encodings: line {line} is not valid UTF-8 (byte 0x{byte}), while line "
-                  "{utf8_line} is UTF-8. Save the whole file in one encoding (UTF-8, or Latin-1/cp1252).")
 WRONG_SEPARATOR = ("File {file} has a header that does not split into the columns of table '{table}' with ';', "
                    "',' or tab; the separator found is {found} (header: '{header}'). "
                    "Allowed separators: ';', ',' or tab.")
@@ -153,19 +151,8 @@ _VALUE_WIDTH = 20          # characters of a value shown in a message
 
 _MB = 1024 ** 2
 _HEAD_BYTES = 8192
-_BOM = codecs.BOM_UTF8
 _SEPARATORS = (";", ",", "\t")
 _SEPARATOR_NAMES = {";": "';'", ",": "','", "\t": "tab", " ": "a space"}
-_MAGIC = (
-    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook or a zipped export)"),
-    (b"PK\x05\x06", "an empty ZIP archive"),
-    (b"%PDF", "a PDF document"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel .xls workbook (or another Office file)"),
-    (b"\x1f\x8b", "gzip-compressed data"),
-    (b"PAR1", "a Parquet file"),
-    (b"\xff\xfe", "UTF-16 text"),
-    (b"\xfe\xff", "UTF-16 text"),
-)
 
 _TARGET_TYPES = {
     "str": pa.large_string(),
@@ -188,15 +175,6 @@ _TIME = r"(?:[ T](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?P<F>\.\d{1,9})?)?)
 _DAY_FIRST = r"^(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})" + _TIME
 _YEAR_FIRST = r"^(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})" + _TIME
 _DETECT_ROWS = 100_000     # rows looked at to find the decimal style
-_NON_SPACE = re.compile(rb"\S")
-
-
-def _latin1_fallback(exc: UnicodeDecodeError) -> tuple[str, int]:
-    """cp1252 leaves five bytes undefined; read them as Latin-1 (control characters) instead of failing."""
-    return exc.object[exc.start:exc.end].decode("latin-1"), exc.end
-
-
-codecs.register_error("risico-latin1-fallback", _latin1_fallback)
 
 
 class IngestError(RisicoError, ValueError):
@@ -280,45 +258,30 @@ def read_table(path: str | Path, table: Table, *, max_file_mb: float = 1024) -> 
     if suffix == ".parquet":
         return _read_parquet(path, table, head)
     extension = f"extension '{path.suffix}'" if path.suffix else "no extension"
-    found = "nothing (it is empty)" if not head.strip() else _describe(head) or "text"
+    found = "nothing (it is empty)" if not head.strip() else describe_bytes(head) or "text"
     raise IngestError(WRONG_EXTENSION.format(file=path.name, table=table.name, extension=extension, found=found))
-
-
-def _describe(content: bytes) -> str | None:
-    """What non-CSV content this is (``None`` for text)."""
-    for magic, text in _MAGIC:
-        if content.startswith(magic):
-            return text
-    start = content[:1024].lstrip(_BOM).lstrip()[:32].lower()
-    if start.startswith((b"<!doctype html", b"<html")):
-        return "an HTML page"
-    if start.startswith(b"<?xml"):
-        return "an XML document"
-    nul = content.find(b"\x00")
-    if nul >= 0:
-        line = content.count(b"\n", 0, nul) + 1
-        return f"binary data (a NUL byte on line {line})"
-    return None
 
 
 def _read_csv(path: Path, table: Table) -> ReadResult:
     file = path.name
     raw = path.read_bytes()
-    bom = raw.startswith(_BOM)
-    body = raw[len(_BOM):] if bom else raw
-    if _NON_SPACE.search(body) is None:
+    body, bom = split_bom(raw)
+    if not has_text(body):
         raise IngestError(EMPTY_FILE.format(file=file, table=table.name))
-    found = _describe(raw)
+    found = describe_bytes(raw)
     if found is not None:
         raise IngestError(NOT_CSV.format(file=file, table=table.name, found=found))
-    data, encoding = _decode(body, bom, file)
+    try:
+        data, encoding = decode_text(body, bom, file)
+    except EncodingError as exc:
+        raise IngestError(str(exc)) from None
     del raw, body
 
     end = data.find(b"\n")
     header_line = (data if end < 0 else data[:end]).decode("utf-8").rstrip("\r")
     separator, header = _choose_separator(header_line, table, file)
     positions, warnings, unnamed = _plan_columns(header, table, file)
-    if end < 0 or _NON_SPACE.search(data, end + 1) is None:
+    if end < 0 or not has_text(data, end + 1):
         if not table.may_be_empty:
             raise IngestError(HEADER_ONLY.format(file=file, table=table.name))
         data = (data if end < 0 else data[:end]) + b"\n"        # the header alone: a valid table of zero rows
@@ -349,50 +312,6 @@ def _extra_frame(columns: dict[str, pa.ChunkedArray]) -> pd.DataFrame | None:
     if not columns:
         return None
     return pd.DataFrame({name: pd.Series(_clean_text(col).to_pandas(), dtype="str") for name, col in columns.items()})
-
-
-def _decode(body: bytes, bom: bool, file: str) -> tuple[bytes, str]:
-    """The content as UTF-8 bytes, and the encoding it was in."""
-    utf8 = "utf-8-sig" if bom else "utf-8"
-    if body.isascii():
-        return body, utf8
-    try:
-        body.decode("utf-8")
-        return body, utf8
-    except UnicodeDecodeError as exc:
-        bad = exc.start
-    bad_line = body.count(b"\n", 0, bad) + 1
-    utf8_line = _first_utf8_line(body)
-    if utf8_line is None and bom and bad_line > 1:
-        utf8_line = 1                      # the byte-order mark says UTF-8
-    if utf8_line is not None:
-        raise IngestError(MIXED_ENCODING.format(file=file, line=bad_line, byte=f"{body[bad]:02X}",
-                                                utf8_line=utf8_line))
-    return body.decode("cp1252", errors="risico-latin1-fallback").encode("utf-8"), "cp1252"
-
-
-def _first_utf8_line(body: bytes) -> int | None:
-    """The first line (1-based) that is valid UTF-8 and holds a multi-byte character, if any."""
-    octets = np.frombuffer(body, dtype=np.uint8)
-    high = np.flatnonzero(octets >= 0x80)
-    last = len(octets) - 1
-    first = octets[high]
-    follows = [(high + k <= last) & ((octets[np.minimum(high + k, last)] & 0xC0) == 0x80) for k in (1, 2, 3)]
-    lead = (((first >= 0xC2) & (first <= 0xDF) & follows[0])
-            | ((first >= 0xE0) & (first <= 0xEF) & follows[0] & follows[1])
-            | ((first >= 0xF0) & (first <= 0xF4) & follows[0] & follows[1] & follows[2]))
-    if not lead.any():
-        return None
-    newlines = np.flatnonzero(octets == 0x0A)
-    for index in np.unique(np.searchsorted(newlines, high[lead]))[:1000]:
-        start = int(newlines[index - 1]) + 1 if index > 0 else 0
-        stop = int(newlines[index]) if index < len(newlines) else len(body)
-        try:
-            body[start:stop].decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        return int(index) + 1
-    return None
 
 
 def _split_header(line: str, separator: str) -> list[str]:
@@ -465,7 +384,7 @@ def _parse_csv(data: bytes, separator: str, n_fields: int, positions: list[int],
         return pacsv.read_csv(pa.BufferReader(data), read_options=read, parse_options=parse, convert_options=convert)
     except pa.ArrowInvalid as exc:
         error = exc
-    bad = _first_ragged_line(data, separator, n_fields)
+    bad = first_ragged_line(data, separator, n_fields)
     if bad is not None:
         line, found = bad
         raise IngestError(FIELD_COUNT.format(file=file, line=line, found=found, table=table.name,
@@ -473,22 +392,12 @@ def _parse_csv(data: bytes, separator: str, n_fields: int, positions: list[int],
     raise IngestError(UNREADABLE_CSV.format(file=file, table=table.name, reason=_one_line(error)))
 
 
-def _first_ragged_line(data: bytes, separator: str, n_fields: int) -> tuple[int, int] | None:
-    """The first line (1-based) whose number of fields differs from the header's (only on the error path)."""
-    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=separator)
-    next(reader, None)
-    for row in reader:
-        if row and len(row) != n_fields:
-            return reader.line_num, len(row)
-    return None
-
-
 def _read_parquet(path: Path, table: Table, head: bytes) -> ReadResult:
     file = path.name
     if not head.strip() and path.stat().st_size <= len(head):
         raise IngestError(EMPTY_FILE.format(file=file, table=table.name))
     if not head.startswith(b"PAR1"):
-        found = _describe(head) or "text (a CSV file?)"
+        found = describe_bytes(head) or "text (a CSV file?)"
         raise IngestError(NOT_PARQUET.format(file=file, table=table.name, found=found))
     try:
         parquet = pq.ParquetFile(path)
