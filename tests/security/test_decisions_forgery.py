@@ -33,7 +33,8 @@ FOLDER = Path("governance/decisions")
 KEYS = Path("governance/keys")
 CARD = "# Modelkaart\n\n## Beoogd gebruik\n\nHet model rangschikt nieuwe aanvragen.\n"
 METRICS = {"selected": "ebm", "test_roc_auc_observed": 0.65, "test_precision_at_capacity_observed": 0.39}
-AUDIT = {"verdict": "committee_decision", "dilemmas": []}
+AUDIT = {"verdict": "committee_decision", "dilemmas": [],
+         "selection": {"capacity_per_period": 40}}   # worklist.capacity of params.yaml, which approve binds
 
 
 @pytest.fixture()
