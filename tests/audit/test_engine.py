@@ -358,13 +358,19 @@ def test_verdict_follows_the_interval_and_the_band(table):
     *_, params, groups = table
     result = disparity_table(groups, params)
     lo_edge, hi_edge = params.tolerance
-    tested = result[result["verdict"] != "not_assessed"]
+    tested = result[result["basis"] == "ratio"]
     assert len(tested) > 0
     outside = (tested["ratio_lo"] > hi_edge) | (tested["ratio_hi"] < lo_edge)
     inside = (tested["ratio_lo"] >= lo_edge) & (tested["ratio_hi"] <= hi_edge)
     assert (tested["verdict"] == np.select([outside, inside], ["fail", "pass"], "review")).all()
+    by_difference = result[result["basis"] == "difference"]
+    tol = params.difference_tolerance
+    outside = (by_difference["difference_lo"] > tol) | (by_difference["difference_hi"] < -tol)
+    inside = (by_difference["difference_lo"] >= -tol) & (by_difference["difference_hi"] <= tol)
+    allowed = np.select([outside, inside], ["fail", "pass"], "review")
+    assert ((by_difference["verdict"] == allowed) | (by_difference["verdict"] == "review")).all()
     untested = result[result["verdict"] == "not_assessed"]
-    assert (untested["suppressed"] | ~np.isfinite(untested["ratio"])).all()
+    assert (untested["suppressed"] | ~np.isfinite(untested["difference"].astype(float))).all()
 
 
 @pytest.mark.parametrize("correction", ["bonferroni", "holm", "none"])
@@ -372,7 +378,7 @@ def test_levels_of_the_corrections(table, correction):
     *_, params, groups = table
     params = AuditParams(n_boot=params.n_boot, seed=params.seed, correction=correction)
     result = disparity_table(groups, params)
-    tested = result[result["verdict"] != "not_assessed"]
+    tested = result[~result["suppressed"] & np.isfinite(result["ratio"].astype(float))]
     m = len(tested)
     if correction == "bonferroni":
         np.testing.assert_allclose(tested["level"], 1 - 0.05 / m)
@@ -389,14 +395,16 @@ def test_holm_levels():
     np.testing.assert_allclose(boot.holm_alphas(np.array([0.001, 0.002]), 0.05), [0.025, 0.05])
 
 
-def test_undefined_ratio_is_not_assessed():
+def test_undefined_ratio_is_judged_on_the_difference():
     sensitive = pd.DataFrame({"g": ["a"] * 50 + ["b"] * 20})
     label = np.r_[np.zeros(50), np.zeros(10), np.ones(10)].astype(int)
     selected = np.r_[np.zeros(50), np.ones(5), np.zeros(5), np.ones(10)].astype(bool)  # a: nothing selected
     params = AuditParams(n_boot=100)
     result = disparity_table(group_table(selected, label, sensitive, params), params).set_index("metric")
-    assert result.loc["fpr", "verdict"] == "not_assessed" and np.isinf(result.loc["fpr", "ratio"])
-    assert result.loc["fpr", "direction"] == 1
+    fpr = result.loc["fpr"]
+    assert np.isinf(fpr["ratio"]) and np.isnan(fpr["ratio_lo"]) and fpr["direction"] == 1
+    assert fpr["difference"] == pytest.approx(0.5) and 0.05 < fpr["difference_lo"] < 0.5 < fpr["difference_hi"]
+    assert (fpr["verdict"], fpr["basis"]) == ("fail", "difference")
 
 
 def test_named_reference_and_suppressed_reference(table):

@@ -37,9 +37,10 @@ def groups_with(fp_a, fp_b):
                          "tn": [100, 100]})
 
 
-def disparity(metric="fpr", lo=1.5, hi=3.0):
+def disparity(metric="fpr", lo=1.5, hi=3.0, difference_lo=0.01, difference_hi=0.07):
     return pd.DataFrame([{"attribute": "g", "group": "b", "reference": "a", "metric": metric, "ratio": 2.0,
-                          "ratio_lo": lo, "ratio_hi": hi, "suppressed": False}])
+                          "ratio_lo": lo, "ratio_hi": hi, "difference_lo": difference_lo,
+                          "difference_hi": difference_hi, "suppressed": False}])
 
 
 @pytest.mark.parametrize(("fp_a", "fp_b", "metric", "expected"), [
@@ -54,9 +55,32 @@ def test_a_failing_disparity_needs_enough_events_in_both_groups(fp_a, fp_b, metr
     assert require_events(judged.assign(verdict="fail"), groups_with(fp_a, fp_b))["verdict"].tolist() == [expected]
 
 
-def test_suppressed_or_undefined_disparities_are_not_assessed():
-    rows = pd.concat([disparity().assign(suppressed=True), disparity().assign(ratio=np.inf)], ignore_index=True)
-    assert judge_disparities(rows, groups_with(50, 50), BAND)["verdict"].tolist() == ["not_assessed"] * 2
+def test_suppressed_disparities_are_not_assessed():
+    judged = judge_disparities(disparity().assign(suppressed=True), groups_with(50, 50), BAND)
+    assert judged[["verdict", "basis"]].values.tolist() == [["not_assessed", ""]]
+
+
+@pytest.mark.parametrize(("difference_lo", "difference_hi", "fp_b", "expected"), [
+    (0.06, 0.13, 30, "fail"),                # wholly above +0.05: the group bears the errors
+    (-0.13, -0.06, 30, "fail"),              # wholly below -0.05
+    (-0.02, 0.03, 30, "pass"),               # wholly inside [-0.05, 0.05]
+    (0.01, 0.09, 30, "review"),              # straddles +0.05
+    (0.06, 0.13, MIN_EVENTS - 1, "review"),  # too few errors even on the larger side
+    (np.nan, np.nan, 30, "not_assessed"),    # no interval
+])
+def test_an_undefined_ratio_is_judged_on_the_difference(difference_lo, difference_hi, fp_b, expected):
+    """The reference has no false positive at all (ratio infinite): the verdict is the difference's, never
+    ``not_assessed`` while an interval exists (issue 14: a zero reference hid the worst disparity)."""
+    row = disparity(difference_lo=difference_lo, difference_hi=difference_hi).assign(ratio=np.inf, ratio_lo=np.nan,
+                                                                                    ratio_hi=np.nan)
+    judged = judge_disparities(row, groups_with(0, fp_b), BAND, difference_tolerance=0.05)
+    assert judged["verdict"].tolist() == [expected]
+    assert judged["basis"].tolist() == ["" if expected == "not_assessed" else "difference"]
+
+
+def test_a_stable_ratio_keeps_the_ratio_verdict_whatever_the_difference():
+    judged = judge_disparities(disparity(difference_lo=-0.01, difference_hi=0.01), groups_with(20, 40), BAND)
+    assert judged[["verdict", "basis"]].values.tolist() == [["fail", "ratio"]]
 
 
 @pytest.mark.parametrize(("verdicts", "ids", "expected"), [

@@ -23,6 +23,8 @@ __all__ = [
     "ScoreBins",
     "score_resamples",
     "ratio_intervals",
+    "difference_intervals",
+    "strictest_alpha",
     "safe_ratio",
     "stream",
     "resample_counts",
@@ -293,7 +295,7 @@ def ratio_intervals(ratio: np.ndarray, replicates: np.ndarray, tested: np.ndarra
     n_boot = replicates.shape[0]
     m = int(tested.sum())
     alpha = 1.0 - confidence
-    smallest = alpha if correction == "none" else alpha / max(m, 1)
+    smallest = strictest_alpha(m, confidence, correction)
     _, _, normal_p = lognormal_interval(ratio, replicates, np.full(ratio.size, smallest), band)
     lognormal = tested & ~np.isnan(normal_p) & (n_boot * smallest / 2 < MIN_TAIL)
     if lognormal.any():
@@ -308,3 +310,37 @@ def ratio_intervals(ratio: np.ndarray, replicates: np.ndarray, tested: np.ndarra
     return {"ratio_lo": np.where(tested, lo, np.nan), "ratio_hi": np.where(tested, hi, np.nan),
             "level": np.where(tested, 1 - level, np.nan), "tail_p": np.where(tested, tail_p, np.nan),
             "interval": np.where(tested, np.where(lognormal, "lognormal", "percentile"), "")}
+
+
+def strictest_alpha(m: int, confidence: float, correction: str) -> float:
+    """The smallest per-test level of ``m`` tests: ``alpha / m`` (Bonferroni; Holm's first step), or ``alpha``."""
+    alpha = 1.0 - confidence
+    return alpha if correction == "none" else alpha / max(m, 1)
+
+
+def difference_intervals(difference: np.ndarray, replicates: np.ndarray, tested: np.ndarray,
+                         level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Intervals of rate differences (group - reference) at each row's confidence ``level``.
+
+    The percentile interval of the difference resamples; where fewer than :data:`MIN_TAIL` resamples are
+    expected beyond a bound, the normal form ``difference +- z * sd`` (differences need no log: a zero
+    reference is an ordinary value). Untested rows get NaN.
+
+    >>> reps = np.array([[0.1, 0.0], [0.2, 0.0], [0.3, 0.0]])
+    >>> lo, hi = difference_intervals(np.array([0.2, 0.0]), reps, np.array([True, False]), np.array([0.5, np.nan]))
+    >>> [round(float(v), 3) for v in (lo[0], hi[0])], bool(np.isnan(lo[1]))
+    ([0.133, 0.267], True)
+    """
+    x = np.asarray(replicates, dtype=float)
+    tested = np.asarray(tested, dtype=bool)
+    alpha = np.where(tested, 1.0 - np.asarray(level, dtype=float), np.nan)
+    normal = tested & (x.shape[0] * alpha / 2 < MIN_TAIL)
+    defined = ~np.isnan(x)
+    k = defined.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(defined, x, 0.0).sum(axis=0) / k
+        sd = np.sqrt(np.where(defined, (x - mean) ** 2, 0.0).sum(axis=0) / (k - 1))
+        z = _normal_quantile(np.where(normal, 1.0 - alpha / 2, np.nan))
+    lo = np.where(normal, difference - z * sd, percentile(x, alpha / 2))
+    hi = np.where(normal, difference + z * sd, percentile(x, 1 - alpha / 2))
+    return np.where(tested, lo, np.nan), np.where(tested, hi, np.nan)

@@ -93,6 +93,11 @@ class AuditParams:
         Multiple-comparison correction over the disparity rows tested.
     auc_bins : int
         Quantile bins of the score for the bootstrap of AUC and calibration.
+    difference_tolerance : float
+        Absolute band ``[-tol, +tol]`` for the difference of two rates (fpr, fnr, fdr, ppv, selection rate),
+        used for the verdict where the ratio is undefined or unstable (``docs/audit-metrics.md``).
+    burden_tolerance : float
+        The same band for the false-positive burden, in wrongful selections per 1,000 persons.
     """
 
     min_group_size: int = 10
@@ -103,6 +108,8 @@ class AuditParams:
     max_depth: int = 2
     correction: Literal["holm", "bonferroni", "none"] = "bonferroni"
     auc_bins: int = 100
+    difference_tolerance: float = 0.05
+    burden_tolerance: float = 10.0
 
     def __post_init__(self) -> None:
         _int(self.min_group_size, "min_group_size", 0)
@@ -117,6 +124,10 @@ class AuditParams:
                 or not 0.0 < band[0] < 1.0 < band[1] < np.inf):
             _bad("tolerance", "a pair (lower, upper) with 0 < lower < 1 < upper", band)
         object.__setattr__(self, "tolerance", (float(band[0]), float(band[1])))
+        for key, top in (("difference_tolerance", 1.0), ("burden_tolerance", 1000.0)):
+            value = getattr(self, key)
+            if not _real(value) or not 0.0 < value < top:
+                _bad(key, f"a float in (0, {top:g})", value)
         if self.correction not in ("holm", "bonferroni", "none"):
             _bad("correction", "one of 'holm', 'bonferroni', 'none'", self.correction)
 
@@ -366,7 +377,7 @@ def _score_metrics(grouping: _Grouping, counts: np.ndarray, ranked: boot.ScoreBi
 _GROUP_COLUMNS = ("attribute", "group", "n", "suppressed", *_COUNTS)
 _DISPARITY_COLUMNS = ("attribute", "group", "reference", "metric", "n", "reference_n", "value", "reference_value",
                       "ratio", "difference", "ratio_lo", "ratio_hi", "level", "tail_p", "interval", "verdict",
-                      "direction", "suppressed")
+                      "direction", "suppressed", "difference_lo", "difference_hi", "basis")
 
 
 def disparity_table(groups: pd.DataFrame, params: AuditParams, *,
@@ -390,14 +401,17 @@ def disparity_table(groups: pd.DataFrame, params: AuditParams, *,
     DataFrame
         One row per (attribute, non-reference group, metric of
         :data:`DISPARITY_METRICS`): ``ratio`` = group / reference,
-        ``difference`` = group - reference, the interval ``ratio_lo``,
-        ``ratio_hi`` at ``level`` (after correction), ``tail_p`` (the share
+        ``difference`` = group - reference, the intervals ``ratio_lo``,
+        ``ratio_hi`` and ``difference_lo``, ``difference_hi`` (from the same
+        resamples) at ``level`` (after correction), ``tail_p`` (the share
         of resamples on the near side of the band), ``interval``
         (``percentile`` or ``lognormal``), ``verdict`` (``pass``, ``review``,
         ``fail``, ``not_assessed``; decided by
         :func:`risico.audit.verdict.judge_disparities`, the engine's only
         judgement), ``direction`` (+1 group higher, -1
-        lower, 0 equal or undefined) and ``suppressed``.
+        lower, 0 equal or undefined), ``suppressed`` and ``basis`` (``ratio``
+        or ``difference``: what the verdict was taken on; empty when not
+        assessed).
     """
     missing = [c for c in _GROUP_COLUMNS if c not in groups.columns]
     if missing:
@@ -409,8 +423,11 @@ def disparity_table(groups: pd.DataFrame, params: AuditParams, *,
     if not pieces:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in _DISPARITY_COLUMNS})
     rows = pd.concat([p[0] for p in pieces], ignore_index=True)
-    replicates = np.concatenate([p[1] for p in pieces], axis=1)
-    return judge_disparities(_intervals(rows, replicates, params), groups, params.tolerance).loc[
+    ratios = np.concatenate([p[1] for p in pieces], axis=1)
+    differences = np.concatenate([p[2] for p in pieces], axis=1)
+    tolerance = np.where(rows["metric"] == "fp_burden", params.burden_tolerance, params.difference_tolerance)
+    return judge_disparities(_intervals(rows, ratios, differences, params), groups, params.tolerance,
+                             difference_tolerance=tolerance).loc[
         :, list(_DISPARITY_COLUMNS)]
 
 
@@ -450,8 +467,9 @@ def _weights(frame: pd.DataFrame) -> np.ndarray:
     return _unit_weight(frame["n_units"].to_numpy(), frame["n"].to_numpy())
 
 
-def _pairs(sub: pd.DataFrame, ref: str | None, params: AuditParams) -> tuple[pd.DataFrame, np.ndarray] | None:
-    """Rows (group-major, then metric) and ratio resamples ``(n_boot, rows)`` of one attribute."""
+def _pairs(sub: pd.DataFrame, ref: str | None,
+           params: AuditParams) -> tuple[pd.DataFrame, np.ndarray, np.ndarray] | None:
+    """Rows (group-major, then metric), ratio and difference resamples ``(n_boot, rows)`` of one attribute."""
     others = sub[sub["group"] != ref]
     if others.empty:
         return None
@@ -473,6 +491,7 @@ def _pairs(sub: pd.DataFrame, ref: str | None, params: AuditParams) -> tuple[pd.
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = value / ref_value
         replicates = np.stack([draws[m] / ref_boot[m][:, None] for m in metrics], axis=2)  # (n_boot, groups, metrics)
+    differences = np.stack([draws[m] - ref_boot[m][:, None] for m in metrics], axis=2)
     k = len(others)
     rows = pd.DataFrame({
         "attribute": others["attribute"].repeat(len(metrics)).to_numpy(),
@@ -483,11 +502,16 @@ def _pairs(sub: pd.DataFrame, ref: str | None, params: AuditParams) -> tuple[pd.
         "difference": (value - ref_value).ravel(),
         "suppressed": others["suppressed"].astype(bool).repeat(len(metrics)).to_numpy() | bool(ref_row["suppressed"]),
     })
-    return rows, replicates.reshape(params.n_boot, -1)
+    return rows, replicates.reshape(params.n_boot, -1), differences.reshape(params.n_boot, -1)
 
 
-def _intervals(rows: pd.DataFrame, replicates: np.ndarray, params: AuditParams) -> pd.DataFrame:
-    """Corrected intervals and tail shares for every row at once."""
+def _intervals(rows: pd.DataFrame, replicates: np.ndarray, differences: np.ndarray,
+               params: AuditParams) -> pd.DataFrame:
+    """Corrected ratio and difference intervals and tail shares for every row at once.
+
+    The ratio intervals are exactly those without the differences. A difference interval is taken at its
+    row's ratio level; where the ratio is undefined (a reference rate of 0), at the strictest level of the
+    correction (:func:`risico.audit._bootstrap.difference_intervals`)."""
     out = rows.copy()
     ratio = out["ratio"].to_numpy(dtype=float)
     tested = ~out["suppressed"].to_numpy(dtype=bool) & np.isfinite(ratio)
@@ -495,5 +519,10 @@ def _intervals(rows: pd.DataFrame, replicates: np.ndarray, params: AuditParams) 
                                    correction=params.correction, band=params.tolerance)
     for column in ("ratio_lo", "ratio_hi", "level", "tail_p", "interval"):
         out[column] = numbers[column]
+    defined = ~out["suppressed"].to_numpy(dtype=bool) & np.isfinite(out["difference"].to_numpy(dtype=float))
+    strictest = 1.0 - boot.strictest_alpha(int(tested.sum()), params.confidence, params.correction)
+    level = np.where(tested, numbers["level"], np.where(defined, strictest, np.nan))
+    lo, hi = boot.difference_intervals(out["difference"].to_numpy(dtype=float), differences, defined, level)
+    out["level"], out["difference_lo"], out["difference_hi"] = level, lo, hi
     out["direction"] = np.nan_to_num(np.sign(out["difference"].to_numpy(dtype=float))).astype(np.int8)
     return out

@@ -91,6 +91,7 @@ class AuditResult:
     figures: list[Path]
     network_figures: list[Path]
     metrics: dict[str, Any]
+    disparities: pd.DataFrame | None = None
 
 
 def check_inputs(inputs: AuditInputs, settings: AuditSettings, units: np.ndarray) -> None:
@@ -173,7 +174,7 @@ def audit_pipeline(inputs: AuditInputs, settings: AuditSettings) -> AuditResult:
     not_done = {**skipped, **{key[:-len("_error")]: value for key, value in extra.items() if key.endswith("_error")}}
     sections = stage_sections(result, extra, not_done, language, networks)
     return AuditResult(result, test_audit.groups, sections, figures, [figure for _, _, figure in networks or []],
-                       audit_metrics(result))
+                       audit_metrics(result), test_audit.disparities)
 
 
 def _period_audits(inputs: AuditInputs, settings: AuditSettings, sensitive: pd.DataFrame, score: np.ndarray,

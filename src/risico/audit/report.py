@@ -107,11 +107,23 @@ def _disparities_html(result: Mapping, lang: Language) -> str:
     rows = sorted((d for d in result["disparities"] if not d.get("suppressed")),
                   key=lambda d: (order.get(d["verdict"], 4), d["attribute"], d["group"], d["metric"]))
     return table([text("col.attribute", lang), text("col.group", lang), "ref", text("col.metric", lang), "ratio",
-                  "95%", "verdict"],
+                  "95%", text("col.difference", lang), "95%", "verdict"],
                  [[esc(d["attribute"]), esc(d["group"]), esc(d["reference"]), esc(d["metric"]), _n(d["ratio"]),
-                   f"{_n(d['ci'][0])}-{_n(d['ci'][1])}",
-                   f"<span class='{'fail' if d['verdict'] == 'fail' else ''}'>{esc(d['verdict'])}</span>"]
-                  for d in rows[:60]], text_columns=(0, 1, 2, 3, 6))
+                   f"{_n(d['ci'][0])}-{_n(d['ci'][1])}", _n(d.get("difference"), 3),
+                   _interval(d.get("difference_ci")), f"<span class='{'fail' if d['verdict'] == 'fail' else ''}'>"
+                   f"{esc(d['verdict'])}{_basis(d, lang)}</span>"]
+                  for d in rows[:60]], text_columns=(0, 1, 2, 3, 8))
+
+
+def _interval(pair: list | None) -> str:
+    lo, hi = pair or (None, None)
+    return f"[{_n(lo, 3)}, {_n(hi, 3)}]" if lo is not None and hi is not None else "-"
+
+
+def _basis(disparity: Mapping, lang: Language) -> str:
+    """A note when the verdict was taken on the difference (the ratio undefined or resting on few events)."""
+    return f" <small>({esc(text('audit.on_difference', lang))})</small>" if disparity.get("basis") == "difference" \
+        else ""
 
 
 def _funnel_html(result: Mapping, lang: Language) -> str:

@@ -84,7 +84,8 @@ def assess_table(table: ScoredTable, params: AuditParams, *, top_k: int | None =
         found += dl.label_bias_dilemma(numbers["funnel"][attribute].get("routes"), gap, attribute, language)
     audit_params = {"min_group_size": params.min_group_size, "n_boot": params.n_boot, "seed": params.seed,
                     "confidence": params.confidence, "tolerance": list(params.tolerance),
-                    "max_depth": params.max_depth, "correction": params.correction}
+                    "max_depth": params.max_depth, "correction": params.correction,
+                    "difference_tolerance": params.difference_tolerance, "burden_tolerance": params.burden_tolerance}
     return TableAudit(numbers, groups, disparities, found, audit_params)
 
 
@@ -178,18 +179,34 @@ def public_disparities(disparities: pd.DataFrame) -> list[dict]:
             continue
         base.update(ratio=_plain(record["ratio"]), difference=_plain(record["difference"]),
                     ci=[_plain(record["ratio_lo"]), _plain(record["ratio_hi"])], direction=int(record["direction"]),
-                    suppressed=False)
+                    suppressed=False, difference_ci=[_plain(record["difference_lo"]), _plain(record["difference_hi"])],
+                    basis=record["basis"])
         rows.append(base)
     return rows
 
 
-def by_group_csv(groups: pd.DataFrame, min_size: int) -> pd.DataFrame:
-    """The group table for ``by_group.csv``: suppressed rows keep their name and a note, no numbers."""
+#: Per disparity metric, the columns ``by_group.csv`` gains from the disparity table (against the reference).
+DISPARITY_CSV = ("ratio", "ratio_lo", "ratio_hi", "difference", "difference_lo", "difference_hi")
+
+
+def by_group_csv(groups: pd.DataFrame, min_size: int, disparities: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The group table for ``by_group.csv``: suppressed rows keep their name and a note, no numbers.
+
+    With ``disparities``, each group also carries, per disparity metric, its ratio and difference against
+    its attribute's reference with their intervals (``<metric>_ratio``, ``<metric>_difference_lo``, ...),
+    empty for the reference itself and for suppressed comparisons."""
     columns = (["attribute", "group", "n"] + (["n_units"] if "n_units" in groups else [])
                + [c for m in GROUP_METRICS for c in (m, f"{m}_lo", f"{m}_hi")])
     out = groups[columns + ["suppressed"]].copy()
     numbers = [c for c in columns if c not in ("attribute", "group")]
     out[numbers] = out[numbers].astype(float).mask(out["suppressed"])
+    shown = None if disparities is None else disparities[~disparities["suppressed"].astype(bool)]
+    if shown is not None and not shown.empty:
+        wide = shown.pivot_table(index=["attribute", "group"], columns="metric", values=list(DISPARITY_CSV),
+                                 aggfunc="first", dropna=False)
+        wide.columns = [f"{metric}_{value}" for value, metric in wide.columns]
+        order = [f"{m}_{v}" for m in dict.fromkeys(shown["metric"]) for v in DISPARITY_CSV]
+        out = out.merge(wide.reindex(columns=order).reset_index(), on=["attribute", "group"], how="left")
     out["note"] = np.where(out["suppressed"], f"suppressed (n < {min_size})", "")
     return out
 

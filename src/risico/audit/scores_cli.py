@@ -69,14 +69,14 @@ def run(args: argparse.Namespace) -> None:
                               route=args.route, truth=args.truth)
     check_selection(len(table.score), table.score, args.top_k, args.threshold)
     check_groups(table, params, args.reference, args.max_groups)
-    result, groups, _ = audit_table(table, params, top_k=args.top_k, threshold=args.threshold,
+    result, groups, disparities = audit_table(table, params, top_k=args.top_k, threshold=args.threshold,
                                     reference=args.reference, random_value=args.random_value,
                                     language=args.language)
     page = render_report(result, language=args.language)
     with atomic_dir(args.out, option="--out", inputs={"--input": args.input}) as out:
         (out / "audit.json").write_text(json.dumps(result, indent=2, ensure_ascii=False, sort_keys=False) + "\n",
                                         encoding="utf-8")
-        write_csv(by_group_csv(groups, params.min_group_size), out / "by_group.csv")
+        write_csv(by_group_csv(groups, params.min_group_size, disparities), out / "by_group.csv")
         (out / "report.html").write_text(page, encoding="utf-8")
 
 

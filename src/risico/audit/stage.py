@@ -116,7 +116,8 @@ def write_outputs(audit: AuditResult, settings: AuditSettings, out_folder: Path,
         (out / "report.html").write_text(page, encoding="utf-8")
         (out / "audit.json").write_text(json.dumps(audit.result, indent=2, ensure_ascii=False, default=_json) + "\n",
                                         encoding="utf-8")
-        write_csv(by_group_csv(audit.groups, settings.audit.engine.min_group_size), out / "by_group.csv")
+        write_csv(by_group_csv(audit.groups, settings.audit.engine.min_group_size, audit.disparities),
+                  out / "by_group.csv")
     if audit.network_figures:
         shutil.rmtree(audit.network_figures[0].parent, ignore_errors=True)
     write_json(audit.metrics, metrics)

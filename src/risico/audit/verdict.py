@@ -4,8 +4,10 @@ The engine (:mod:`risico.audit.engine`) computes numbers only: rates, ratios and
 :mod:`risico.audit.dilemmas` words findings as the questions an ethics committee must answer. This module
 decides, in one place for ``audit-scores`` and the pipeline's ``audit`` stage:
 
-- :func:`judge_disparities`: each disparity's verdict, from its interval against the tolerance band
-  (:func:`band_verdicts`) and the minimum number of events behind it (:func:`require_events`);
+- :func:`judge_disparities`: each disparity's verdict, from its ratio interval against the tolerance band
+  (:func:`band_verdicts`) or, where the ratio is undefined or rests on too few events
+  (:func:`require_events`), from its difference interval against an absolute band (:func:`difference_verdicts`);
+- :func:`impossibility_conflict`: whether a table shows the conflict between calibration and equal error rates;
 - :func:`selection_bias_findings` and :func:`detection_findings`: findings in the history of investigations
   (the pipeline only; ``audit-scores`` has no history);
 - :func:`overall_verdict`: the verdict of the whole audit from the judged disparities and all dilemmas.
@@ -28,7 +30,7 @@ from risico.texts.audit import text
 
 __all__ = ["DISPARITY_VERDICTS", "NEEDS_ATTENTION", "VERDICTS", "EVENTS", "MIN_EVENTS", "MIN_DETECTION_CHECKED",
            "BIAS_CONFIDENCE", "ALL_ROUTES", "band_verdicts", "require_events", "judge_disparities", "selection_bias_findings",
-           "detection_findings", "overall_verdict"]
+           "detection_findings", "overall_verdict", "difference_verdicts", "unstable_rows", "impossibility_conflict"]
 
 #: A disparity's verdict: interval wholly outside the tolerance band, wholly inside, in between, or no interval.
 DISPARITY_VERDICTS = ("fail", "review", "pass", "not_assessed")
@@ -84,18 +86,80 @@ def require_events(disparities: pd.DataFrame, groups: pd.DataFrame, minimum: int
     return out
 
 
-def judge_disparities(disparities: pd.DataFrame, groups: pd.DataFrame, band: tuple[float, float]) -> pd.DataFrame:
-    """The disparity rows with their ``verdict``: :func:`band_verdicts`, then :func:`require_events`.
+def _events(disparities: pd.DataFrame, groups: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The events behind each row (:data:`EVENTS`) in the group and in its reference (NaN for other metrics)."""
+    counts = groups.drop_duplicates(["attribute", "group"]).set_index(["attribute", "group"])[["tp", "fp", "fn", "tn"]]
+    own, ref = np.full(len(disparities), np.nan), np.full(len(disparities), np.nan)
+    for i, row in enumerate(disparities[["attribute", "group", "reference", "metric"]].itertuples(index=False)):
+        cells = list(EVENTS.get(row.metric, ()))
+        if cells and (row.attribute, row.reference) in counts.index:
+            own[i] = counts.loc[(row.attribute, row.group), cells].sum()
+            ref[i] = counts.loc[(row.attribute, row.reference), cells].sum()
+    return own, ref
 
-    ``disparities`` holds the engine's numbers (``ratio``, ``ratio_lo``, ``ratio_hi``, ``suppressed``);
-    ``groups`` the group table with the confusion counts. A row is tested when neither group is suppressed
-    and its ratio is finite.
+
+def unstable_rows(disparities: pd.DataFrame, groups: pd.DataFrame, minimum: int = MIN_EVENTS) -> np.ndarray:
+    """Rows whose ratio cannot carry a verdict: undefined or infinite (a reference rate of 0), or built on fewer
+    than ``minimum`` events in the group or its reference (:data:`EVENTS`).
+
+    >>> d = pd.DataFrame({"attribute": "a", "group": ["x", "x"], "reference": "r", "metric": ["fpr", "fnr"],
+    ...                   "ratio": [np.inf, 1.1]})
+    >>> g = pd.DataFrame({"attribute": "a", "group": ["r", "x"], "tp": [40, 40], "fp": [0, 30], "fn": [9, 9],
+    ...                   "tn": [300, 270]})
+    >>> unstable_rows(d, g).tolist()
+    [True, False]
+    """
+    own, ref = _events(disparities, groups)
+    with np.errstate(invalid="ignore"):
+        few = np.fmin(own, ref) < minimum
+    return ~np.isfinite(disparities["ratio"].to_numpy(dtype=float)) | few
+
+
+def difference_verdicts(lo: np.ndarray, hi: np.ndarray, assessed: np.ndarray, tolerance: np.ndarray | float,
+                        events: np.ndarray | None = None, minimum: int = MIN_EVENTS) -> np.ndarray:
+    """The verdict on a difference interval against the absolute band ``[-tolerance, +tolerance]``: ``fail``
+    wholly outside, ``pass`` wholly inside, else ``review`` (``not_assessed`` without an interval). A ``fail``
+    needs at least ``minimum`` events on the larger side (``events``, when given), else ``review``.
+
+    >>> difference_verdicts(np.array([0.06, -0.02, 0.01, 0.06]), np.array([0.13, 0.03, 0.09, 0.13]),
+    ...                     np.ones(4, bool), 0.05, events=np.array([30, 30, 30, 3])).tolist()
+    ['fail', 'pass', 'review', 'review']
+    """
+    tolerance = np.broadcast_to(np.asarray(tolerance, dtype=float), np.shape(lo))
+    lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+    assessed = np.asarray(assessed, dtype=bool) & ~np.isnan(lo) & ~np.isnan(hi)
+    out = np.select([~assessed, (lo > tolerance) | (hi < -tolerance), (lo >= -tolerance) & (hi <= tolerance)],
+                    ["not_assessed", "fail", "pass"], default="review")
+    if events is not None:
+        with np.errstate(invalid="ignore"):
+            out = np.where((out == "fail") & ~(np.asarray(events, dtype=float) >= minimum), "review", out)
+    return out
+
+
+def judge_disparities(disparities: pd.DataFrame, groups: pd.DataFrame, band: tuple[float, float], *,
+                      difference_tolerance: np.ndarray | float = 0.05) -> pd.DataFrame:
+    """The disparity rows with their ``verdict`` and its ``basis``.
+
+    A row is judged on its ratio (:func:`band_verdicts`) unless the ratio is unstable (:func:`unstable_rows`:
+    undefined, or fewer than :data:`MIN_EVENTS` events on either side); then on its difference interval
+    against ``[-difference_tolerance, +difference_tolerance]`` (:func:`difference_verdicts`), so a group
+    that bears every wrongful selection is never ``not_assessed``. Suppressed rows are not assessed.
+
+    ``disparities`` holds the engine's numbers (``ratio``, ``ratio_lo``, ``ratio_hi``, ``difference_lo``,
+    ``difference_hi``, ``suppressed``); ``groups`` the group table with the confusion counts.
     """
     out = disparities.copy()
-    tested = ~out["suppressed"].to_numpy(dtype=bool) & np.isfinite(out["ratio"].to_numpy(dtype=float))
-    out["verdict"] = band_verdicts(out["ratio_lo"].to_numpy(dtype=float), out["ratio_hi"].to_numpy(dtype=float),
-                                   tested, band)
-    return require_events(out, groups)
+    open_rows = ~out["suppressed"].to_numpy(dtype=bool)
+    by_ratio = band_verdicts(out["ratio_lo"].to_numpy(dtype=float), out["ratio_hi"].to_numpy(dtype=float),
+                             open_rows & np.isfinite(out["ratio"].to_numpy(dtype=float)), band)
+    own, ref = _events(out, groups)
+    by_difference = difference_verdicts(out["difference_lo"].to_numpy(dtype=float),
+                                        out["difference_hi"].to_numpy(dtype=float), open_rows,
+                                        difference_tolerance, events=np.fmax(own, ref))
+    unstable = unstable_rows(out, groups)
+    out["verdict"] = np.where(unstable, by_difference, by_ratio)
+    out["basis"] = np.where(out["verdict"] == "not_assessed", "", np.where(unstable, "difference", "ratio"))
+    return out
 
 
 def overall_verdict(disparities: pd.DataFrame, dilemmas: Sequence[Mapping]) -> str:

@@ -14,6 +14,7 @@ ENTRIES: dict[str, dict[str, str]] = {
     # column headers
     "col.attribute": {"nl": "kenmerk", "en": "attribute"},
     "col.gap": {"nl": "verschil", "en": "gap"},
+    "col.difference": {"nl": "verschil (groep - referentie)", "en": "difference (group - reference)"},
     # -- fairness audit ----------------------------------------------------------------
     "audit.title": {"nl": "Fairness-audit voor de ethische commissie", "en": "Fairness audit for the ethics committee"},
     "audit.verdict.not_ready": {"nl": "Niet klaar voor gebruik", "en": "Not ready for use"},
@@ -27,6 +28,7 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "This verdict never says the model is 'fair': it says what the committee must decide before any "
               "score may be used."},
     "audit.summary": {"nl": "Samenvatting", "en": "Summary"},
+    "audit.on_difference": {"nl": "oordeel op het verschil", "en": "judged on the difference"},
     "audit.key_numbers": {"nl": "De cijfers die ertoe doen", "en": "The numbers that matter"},
     "audit.dilemmas": {"nl": "Dilemma's: vragen die de commissie moet beantwoorden",
                        "en": "Dilemmas: questions the committee must answer"},
