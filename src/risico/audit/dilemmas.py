@@ -17,8 +17,8 @@ from risico.texts import Language
 from risico.texts.audit import text
 
 __all__ = ["disparity_dilemmas", "uninformative", "label_bias_dilemma", "proxy_dilemma", "impossibility_dilemma",
-           "tradeoff_dilemma", "feedback_dilemma", "stage_flip_dilemmas", "suppressed_dilemma", "history_label_bias",
-           "detection_dilemma", "WRONGFUL_METRICS"]
+           "conflict_sentence", "tradeoff_dilemma", "feedback_dilemma", "stage_flip_dilemmas", "suppressed_dilemma",
+           "history_label_bias", "detection_dilemma", "WRONGFUL_METRICS"]
 
 #: Metrics about being selected wrongly; their disparities become dilemmas.
 WRONGFUL_METRICS = ("fpr", "fdr", "fp_burden", "selection_rate")
@@ -49,7 +49,9 @@ def disparity_dilemmas(disparities: pd.DataFrame, language: Language,
     A doubtful disparity whose interval spans the whole band (:func:`uninformative`, e.g. 0.00-93.77 when a
     test period selects only a few dozen) is not raised on its own: such groups are named together in one
     ``too_little_evidence`` dilemma, because the committee's question there is whether to decide without
-    evidence, not whether a disparity is justified."""
+    evidence, not whether a disparity is justified. A disparity judged on its difference (``basis``
+    ``difference``: the ratio undefined or resting on few events) is worded with the difference and its interval
+    against its absolute margin (``difference_tolerance``)."""
     ratio = disparities["ratio"].astype(float)
     outside = (ratio < tolerance[0]) | (ratio > tolerance[1])
     single = ~disparities["attribute"].str.contains(" x ", regex=False)
@@ -72,17 +74,42 @@ def _too_little_evidence(rows: pd.DataFrame, language: Language, tolerance: tupl
                      groups=shown, low=tolerance[0], high=tolerance[1])]
 
 
+_DISPARITY_EVIDENCE = ("attribute", "group", "reference", "metric", "ratio", "ratio_lo", "ratio_hi", "verdict")
+_DIFFERENCE_EVIDENCE = ("value", "reference_value", "difference", "difference_lo", "difference_hi",
+                        "difference_tolerance", "basis")
+
+
 def _worst_per_attribute(flagged: pd.DataFrame, language: Language) -> list[dict]:
     out = []
     for attribute, rows in flagged.groupby("attribute", sort=True):
         ratios = np.clip(np.nan_to_num(rows["ratio"].to_numpy(dtype=float), nan=1.0), 1e-6, 1e6)
         worst = rows.iloc[int(np.argmax(np.abs(np.log(ratios))))]
+        keys = _DISPARITY_EVIDENCE + tuple(k for k in _DIFFERENCE_EVIDENCE if k in worst)
         evidence = {k: (float(worst[k]) if isinstance(worst[k], (int, float, np.floating)) else str(worst[k]))
-                    for k in ("attribute", "group", "reference", "metric", "ratio", "ratio_lo", "ratio_hi", "verdict")}
-        out.append(_dilemma("disparity", language, evidence, attribute=attribute, group=worst["group"],
-                            reference=worst["reference"], metric=worst["metric"], ratio=_f(worst["ratio"]),
-                            lo=_f(worst["ratio_lo"]), hi=_f(worst["ratio_hi"])))
+                    for k in keys}
+        values = dict(attribute=attribute, group=worst["group"], reference=worst["reference"], metric=worst["metric"],
+                      ratio=_f(worst["ratio"]), lo=_f(worst["ratio_lo"]), hi=_f(worst["ratio_hi"]))
+        found = _dilemma("disparity", language, evidence, **values)
+        if worst.get("basis") == "difference":
+            found["text"] = _difference_text(worst, values, language)
+        out.append(found)
     return out
+
+
+def _difference_text(worst: pd.Series, values: Mapping[str, Any], language: Language) -> str:
+    """The disparity worded by its difference: the two rates, the difference, its interval and the margin."""
+    digits = 1 if worst["metric"] == "fp_burden" else 3
+    numbers = {key: _f(worst[column], digits) for key, column in (
+        ("value", "value"), ("reference_value", "reference_value"), ("difference", "difference"),
+        ("lo", "difference_lo"), ("hi", "difference_hi"))}
+    return text("dilemma.disparity.text_difference", language,
+                **(dict(values) | numbers | {"tolerance": _tolerance(worst)}))
+
+
+def _tolerance(row: pd.Series) -> str:
+    """The absolute margin of a difference-judged row as worded: rates as shares, the burden per 1,000."""
+    margin = float(row["difference_tolerance"])
+    return f"±{margin:.0f}/1000" if row["metric"] == "fp_burden" else f"±{margin:.3f}"
 
 
 def label_bias_dilemma(routes: Mapping | None, gaps: pd.DataFrame | None, attribute: str,
@@ -123,12 +150,34 @@ def proxy_dilemma(proxies: pd.DataFrame | None, language: Language, *, unused: b
     return [_dilemma(kind, language, {"features": features}, count=len(features), examples=examples)]
 
 
-def impossibility_dilemma(impossible: Mapping | None, language: Language) -> list[dict]:
+def impossibility_dilemma(impossible: Mapping | None, language: Language,
+                          conflict: Mapping[str, Any] | None = None) -> list[dict]:
+    """Base rates differ, so calibration and equal error rates cannot both hold; with ``conflict``
+    (:func:`risico.audit.verdict.impossibility_conflict`) the text states this table's own numbers and the
+    evidence gains ``conflict``."""
     if not impossible or not impossible.get("base_rates_differ"):
         return []
-    rates = impossible.get("base_rates", {})
+    rates = (conflict or impossible).get("base_rates", {})
     evidence = ", ".join(f"{g} {100 * r:.1f}%" for g, r in rates.items())
-    return [_dilemma("impossibility", language, dict(impossible), findings=evidence)]
+    found = _dilemma("impossibility", language, dict(impossible) | ({"conflict": dict(conflict)} if conflict else {}),
+                     findings=evidence)
+    if conflict:
+        found["text"] = f"{found['text']} {conflict_sentence(conflict, language)}"
+    return [found]
+
+
+def conflict_sentence(conflict: Mapping[str, Any], language: Language) -> str:
+    """The conflict in this table's numbers: which of ppv, fpr and fnr are nearly equal and which are not."""
+    def rates(name: str) -> str:
+        return ", ".join(f"{g} {100 * v:.1f}%" for g, v in conflict[name].items())
+
+    def state(name: str) -> str:
+        return text(f"dilemma.impossibility.{'equal' if name in conflict['equal'] else 'unequal'}", language,
+                    ratio=_f(conflict[f"{name}_ratio"]))
+
+    return text("dilemma.impossibility.conflict", language, attribute=conflict["attribute"],
+                **{name: rates(name) for name in ("ppv", "fpr", "fnr")},
+                **{f"{name}_state": state(name) for name in ("ppv", "fpr", "fnr")})
 
 
 def tradeoff_dilemma(frontier: pd.DataFrame | None, language: Language) -> list[dict]:

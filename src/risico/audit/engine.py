@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from risico.audit import _bootstrap as boot
-from risico.audit.verdict import judge_disparities
+from risico.audit.verdict import DIFFERENCE_TOLERANCE, judge_disparities
 from risico.errors import RisicoError
 
 __all__ = [
@@ -108,7 +108,7 @@ class AuditParams:
     max_depth: int = 2
     correction: Literal["holm", "bonferroni", "none"] = "bonferroni"
     auc_bins: int = 100
-    difference_tolerance: float = 0.05
+    difference_tolerance: float = DIFFERENCE_TOLERANCE
     burden_tolerance: float = 10.0
 
     def __post_init__(self) -> None:
@@ -377,7 +377,7 @@ def _score_metrics(grouping: _Grouping, counts: np.ndarray, ranked: boot.ScoreBi
 _GROUP_COLUMNS = ("attribute", "group", "n", "suppressed", *_COUNTS)
 _DISPARITY_COLUMNS = ("attribute", "group", "reference", "metric", "n", "reference_n", "value", "reference_value",
                       "ratio", "difference", "ratio_lo", "ratio_hi", "level", "tail_p", "interval", "verdict",
-                      "direction", "suppressed", "difference_lo", "difference_hi", "basis")
+                      "direction", "suppressed", "difference_lo", "difference_hi", "difference_tolerance", "basis")
 
 
 def disparity_table(groups: pd.DataFrame, params: AuditParams, *,
@@ -411,7 +411,9 @@ def disparity_table(groups: pd.DataFrame, params: AuditParams, *,
         judgement), ``direction`` (+1 group higher, -1
         lower, 0 equal or undefined), ``suppressed`` and ``basis`` (``ratio``
         or ``difference``: what the verdict was taken on; empty when not
-        assessed).
+        assessed), with ``difference_tolerance`` the absolute margin of the
+        difference rule (:attr:`AuditParams.difference_tolerance`, or
+        :attr:`AuditParams.burden_tolerance` for ``fp_burden``).
     """
     missing = [c for c in _GROUP_COLUMNS if c not in groups.columns]
     if missing:
@@ -425,9 +427,9 @@ def disparity_table(groups: pd.DataFrame, params: AuditParams, *,
     rows = pd.concat([p[0] for p in pieces], ignore_index=True)
     ratios = np.concatenate([p[1] for p in pieces], axis=1)
     differences = np.concatenate([p[2] for p in pieces], axis=1)
-    tolerance = np.where(rows["metric"] == "fp_burden", params.burden_tolerance, params.difference_tolerance)
-    return judge_disparities(_intervals(rows, ratios, differences, params), groups, params.tolerance,
-                             difference_tolerance=tolerance).loc[
+    rows["difference_tolerance"] = np.where(rows["metric"] == "fp_burden", params.burden_tolerance,
+                                            params.difference_tolerance)
+    return judge_disparities(_intervals(rows, ratios, differences, params), groups, params.tolerance).loc[
         :, list(_DISPARITY_COLUMNS)]
 
 

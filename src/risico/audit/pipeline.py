@@ -28,7 +28,7 @@ from risico.audit.proxies import joint_proxy_table, proxy_table
 from risico.audit.report import stage_sections
 from risico.audit.run import TableAudit, assess_table, conclude
 from risico.audit.tradeoffs import frontier_figure, impossibility, tradeoff_frontier
-from risico.audit.verdict import NEEDS_ATTENTION, detection_findings, selection_bias_findings
+from risico.audit.verdict import NEEDS_ATTENTION, detection_findings, impossibility_conflict, selection_bias_findings
 from risico.errors import RisicoError
 from risico.selection import select_top
 from risico.target import Target
@@ -234,7 +234,8 @@ def _extras(X: pd.DataFrame, sensitive: pd.DataFrame, score: np.ndarray, target:
     try:
         impossible = impossibility(score, target, sensitive[first], capacity=k)
         extra["impossibility"] = impossible
-        found += dl.impossibility_dilemma(impossible, language)
+        found += dl.impossibility_dilemma(impossible, language, impossibility_conflict(
+            impossible, params.engine.tolerance, params.engine.min_group_size, str(first)))
     except (RisicoError, ValueError) as exc:
         extra["impossibility_error"] = str(exc)
         log.warning("impossibility not computed: %s", exc)

@@ -19,11 +19,11 @@ from risico.audit import dilemmas as dl
 from risico.audit.engine import AuditParams, disparity_table, group_table, select
 from risico.audit.funnel import funnel_table, route_comparison, truth_gap
 from risico.audit.io import ScoredTable
-from risico.audit.verdict import NEEDS_ATTENTION, overall_verdict
+from risico.audit.verdict import NEEDS_ATTENTION, impossibility_conflict, overall_verdict
 from risico.texts import Language
 
 __all__ = ["audit_table", "assess_table", "conclude", "TableAudit", "public_groups", "public_disparities",
-           "group_units", "GROUP_METRICS"]
+           "group_units", "impossibility_findings", "GROUP_METRICS"]
 
 GROUP_METRICS = ("base_rate", "selection_rate", "fpr", "fnr", "ppv", "fdr", "fp_burden", "auc", "calibration")
 
@@ -101,11 +101,43 @@ def audit_table(table: ScoredTable, params: AuditParams, *, top_k: int | None = 
                 language: Language = "nl") -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     """The audit of one scored table (``audit-scores``); returns (audit dict, group table, disparity table).
 
-    :func:`assess_table` then :func:`conclude` with the table's own dilemmas.
+    :func:`assess_table` then :func:`conclude` with the table's own dilemmas and the impossibility
+    (:func:`impossibility_findings`).
     """
+    if selected is None:
+        selected = select(table.score, top_k=top_k, threshold=threshold)
     audit = assess_table(table, params, top_k=top_k, threshold=threshold, selected=selected, reference=reference,
                          random_value=random_value, language=language)
-    return conclude(audit, audit.dilemmas), audit.groups, audit.disparities
+    numbers, found = impossibility_findings(table, selected, params, language)
+    audit = dataclasses.replace(audit, numbers=audit.numbers | {"impossibility": numbers})
+    return conclude(audit, audit.dilemmas + found), audit.groups, audit.disparities
+
+
+def impossibility_findings(table: ScoredTable, selected: np.ndarray, params: AuditParams,
+                           language: Language) -> tuple[dict[str, Any], list[dict]]:
+    """The conflict between calibration and equal error rates for each attribute of the table
+    (:func:`risico.audit.tradeoffs.impossibility` at the table's cut-off, the pipeline's computation) and an
+    ``impossibility`` dilemma for each attribute whose table shows it
+    (:func:`risico.audit.verdict.impossibility_conflict`). Returns (per attribute: the conflict, or why there is
+    none; the dilemmas). Only groups of at least ``min_group_size`` rows appear."""
+    from risico.audit.tradeoffs import impossibility  # pulls in fairlearn: loaded when an audit runs, not at start
+
+    numbers: dict[str, Any] = {}
+    found: list[dict] = []
+    capacity = int(np.count_nonzero(selected))
+    for attribute in table.sensitive.columns:
+        try:
+            impossible = impossibility(table.score, table.label, table.sensitive[attribute], capacity=capacity)
+        except ValueError as exc:   # one group only, or nothing selected: nothing to weigh
+            numbers[attribute] = {"conflict": False, "not_computed": str(exc)}
+            continue
+        conflict = impossibility_conflict(impossible, params.tolerance, params.min_group_size, str(attribute))
+        numbers[attribute] = {"conflict": conflict is not None, "base_rates_differ": impossible["base_rates_differ"],
+                              "p_value": _num(impossible["p_value"]), **(conflict or {})}
+        if conflict:
+            shown = {k: impossible[k] for k in ("capacity", "base_rates_differ", "p_value")}
+            found += dl.impossibility_dilemma(shown | {"attribute": str(attribute)}, language, conflict)
+    return numbers, found
 
 
 def _funnel(table: ScoredTable, selected: np.ndarray, random_value: str | None, params: AuditParams) -> dict:

@@ -397,7 +397,8 @@ def impossibility(score: np.ndarray, label: np.ndarray, sensitive: pd.Series, *,
 
     When base rates differ, a score cannot be calibrated within every group and give equal false-positive and
     false-negative rates at the same time (Chouldechova 2017; Kleinberg, Mullainathan and Raghavan 2016).
-    Base rates, calibration (mean score / base rate) and error rates use the labelled rows; with selective
+    Base rates, calibration (mean score / base rate), error rates and the positive predictive value (``ppv``:
+    the share of the selected labelled rows with label 1) use the labelled rows; with selective
     labelling they describe the investigated cases, not the population (``truth`` adds the population view).
     ``base_rates_differ`` is a chi-square test of equal base rates at the 5% level. Plain Python values
     (JSON-ready): per-group numbers are ``{group: value}`` dicts.
@@ -426,7 +427,7 @@ def impossibility(score: np.ndarray, label: np.ndarray, sensitive: pd.Series, *,
         "calibration": _by_group(names, safe_rates(mean_score, base_rate)),
         **{k: _by_group(names, v) for k, v in errors.items()},
         "p_value": p_value, "base_rates_differ": bool(p_value < 0.05), "tolerance": list(TOLERANCE)}
-    for key in ("calibration", "fpr", "fnr"):
+    for key in ("calibration", "fpr", "fnr", "ppv"):
         values = np.array(list(out[key].values()), dtype=float)
         out[f"{key}_ratio"] = float(min_max_ratio(values[:, None])[0]) if np.isfinite(values).all() else float("nan")
     out["all_within_tolerance"] = bool(all(out[f"{k}_ratio"] >= TOLERANCE[0] for k in ("calibration", "fpr", "fnr")))
@@ -449,7 +450,8 @@ def _error_rates(selected: np.ndarray, label: np.ndarray, codes: np.ndarray, k: 
 
     neg, pos = label == 0, label == 1
     return {"selection_rate": safe_rates(count(selected), count(np.ones_like(selected))),
-            "fpr": safe_rates(count(selected & neg), count(neg)), "fnr": safe_rates(count(~selected & pos), count(pos))}
+            "fpr": safe_rates(count(selected & neg), count(neg)), "fnr": safe_rates(count(~selected & pos), count(pos)),
+            "ppv": safe_rates(count(selected & pos), count(selected & (neg | pos)))}
 
 
 def _by_group(names: np.ndarray, values: np.ndarray) -> dict[str, float]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,12 +29,17 @@ from risico.audit import dilemmas as dl
 from risico.texts import Language
 from risico.texts.audit import text
 
-__all__ = ["DISPARITY_VERDICTS", "NEEDS_ATTENTION", "VERDICTS", "EVENTS", "MIN_EVENTS", "MIN_DETECTION_CHECKED",
-           "BIAS_CONFIDENCE", "ALL_ROUTES", "band_verdicts", "require_events", "judge_disparities", "selection_bias_findings",
-           "detection_findings", "overall_verdict", "difference_verdicts", "unstable_rows", "impossibility_conflict"]
+__all__ = ["DISPARITY_VERDICTS", "DIFFERENCE_TOLERANCE", "NEEDS_ATTENTION", "VERDICTS", "EVENTS", "MIN_EVENTS",
+           "MIN_DETECTION_CHECKED", "BIAS_CONFIDENCE", "ALL_ROUTES", "CONFLICT_RATES", "band_verdicts", "require_events",
+           "judge_disparities", "selection_bias_findings", "detection_findings", "overall_verdict",
+           "difference_verdicts", "unstable_rows", "impossibility_conflict"]
 
 #: A disparity's verdict: interval wholly outside the tolerance band, wholly inside, in between, or no interval.
 DISPARITY_VERDICTS = ("fail", "review", "pass", "not_assessed")
+#: The absolute margin of a difference between two rates when no per-row margin is given (``docs/audit-metrics.md``).
+DIFFERENCE_TOLERANCE = 0.05
+#: The rates compared by :func:`impossibility_conflict`: calibration at the cut-off (ppv) against error rates.
+CONFLICT_RATES = ("ppv", "fpr", "fnr")
 #: Disparity verdicts that ask for attention (the first page, the comparison between periods).
 NEEDS_ATTENTION = ("fail", "review")
 #: The audit's verdict: a disparity fails or one changes direction between periods; dilemmas to decide; neither.
@@ -137,12 +143,13 @@ def difference_verdicts(lo: np.ndarray, hi: np.ndarray, assessed: np.ndarray, to
 
 
 def judge_disparities(disparities: pd.DataFrame, groups: pd.DataFrame, band: tuple[float, float], *,
-                      difference_tolerance: np.ndarray | float = 0.05) -> pd.DataFrame:
+                      difference_tolerance: float = DIFFERENCE_TOLERANCE) -> pd.DataFrame:
     """The disparity rows with their ``verdict`` and its ``basis``.
 
     A row is judged on its ratio (:func:`band_verdicts`) unless the ratio is unstable (:func:`unstable_rows`:
     undefined, or fewer than :data:`MIN_EVENTS` events on either side); then on its difference interval
-    against ``[-difference_tolerance, +difference_tolerance]`` (:func:`difference_verdicts`), so a group
+    against ``[-tol, +tol]`` (:func:`difference_verdicts`; ``tol`` the row's ``difference_tolerance`` column,
+    else ``difference_tolerance``), so a group
     that bears every wrongful selection is never ``not_assessed``. Suppressed rows are not assessed.
 
     ``disparities`` holds the engine's numbers (``ratio``, ``ratio_lo``, ``ratio_hi``, ``difference_lo``,
@@ -155,7 +162,7 @@ def judge_disparities(disparities: pd.DataFrame, groups: pd.DataFrame, band: tup
     own, ref = _events(out, groups)
     by_difference = difference_verdicts(out["difference_lo"].to_numpy(dtype=float),
                                         out["difference_hi"].to_numpy(dtype=float), open_rows,
-                                        difference_tolerance, events=np.fmax(own, ref))
+                                        out.get("difference_tolerance", difference_tolerance), events=np.fmax(own, ref))
     unstable = unstable_rows(out, groups)
     out["verdict"] = np.where(unstable, by_difference, by_ratio)
     out["basis"] = np.where(out["verdict"] == "not_assessed", "", np.where(unstable, "difference", "ratio"))
@@ -281,3 +288,41 @@ def detection_findings(funnel: Mapping[str, list], language: Language) -> list[d
             high, low = max(pairs, key=lambda pair: pair[0]["detection_rate"] - pair[1]["detection_rate"])
             found.append(dl.detection_dilemma(attribute, high, low, language))
     return found
+
+
+def impossibility_conflict(impossible: Mapping[str, Any] | None, band: tuple[float, float], min_size: int,
+                           attribute: str) -> dict[str, Any] | None:
+    """The conflict between calibration and equal error rates, when this table shows it; else ``None``.
+
+    ``impossible`` is :func:`risico.audit.tradeoffs.impossibility` of one attribute at the cut-off. The
+    conflict holds when base rates differ (its chi-square test at the 5% level) and, among the groups of at
+    least ``min_size`` rows, the positive predictive value is nearly equal (min/max ratio of the groups within
+    ``band``, i.e. at least ``band[0]`` and max/min at most ``band[1]``) while the false-positive or the
+    false-negative rate is not, or the reverse: an error rate nearly equal while the ppv is not (Kleinberg,
+    Mullainathan and Raghavan 2016; Chouldechova 2017). The result holds only the shown groups' numbers.
+
+    >>> imp = {"base_rates_differ": True, "n": {"a": 100, "b": 100}, "base_rates": {"a": 0.5, "b": 0.4},
+    ...        "ppv": {"a": 0.63, "b": 0.59}, "fpr": {"a": 0.45, "b": 0.23}, "fnr": {"a": 0.28, "b": 0.48}}
+    >>> found = impossibility_conflict(imp, (0.8, 1.25), 10, "race")
+    >>> found["equal"], found["unequal"]
+    (['ppv'], ['fpr', 'fnr'])
+    """
+    if not impossible or not impossible.get("base_rates_differ"):
+        return None
+    shown = [g for g, n in impossible["n"].items() if n >= min_size]
+    if len(shown) < 2:
+        return None
+    values = {rate: {g: float(impossible[rate][g]) for g in shown} for rate in ("base_rates", *CONFLICT_RATES)}
+    ratios = {}
+    for rate in CONFLICT_RATES:
+        numbers = np.array(list(values[rate].values()))
+        ratios[rate] = float(numbers.min() / numbers.max()) if np.isfinite(numbers).all() and numbers.max() > 0 \
+            else float("nan")
+    equal = [r for r in CONFLICT_RATES if ratios[r] >= band[0]]
+    unequal = [r for r in CONFLICT_RATES if ratios[r] < band[0]]
+    errors_equal, errors_unequal = set(equal) - {"ppv"}, set(unequal) - {"ppv"}
+    if not (("ppv" in equal and errors_unequal) or ("ppv" in unequal and errors_equal)):
+        return None
+    return {"attribute": attribute, "groups": shown, "p_value": float(impossible.get("p_value", float("nan"))),
+            **values, **{f"{r}_ratio": round(ratios[r], 6) for r in CONFLICT_RATES}, "equal": equal,
+            "unequal": unequal}

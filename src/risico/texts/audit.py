@@ -85,6 +85,17 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "For {attribute}, group '{group}' has a {metric} of {ratio} times that of '{reference}' "
               "(interval {lo}-{hi}). Can this disparity be justified (legitimate aim, necessary, proportionate), "
               "and is it ethically desirable? If not: do not use it, or which change do you require?"},
+    "dilemma.disparity.text_difference": {
+        "nl": "Bij {attribute} heeft de groep '{group}' een {metric} van {value} tegen {reference_value} bij "
+              "'{reference}': een verschil van {difference} (interval {lo} tot {hi}). De verhouding ({ratio}) draagt "
+              "hier geen oordeel, omdat de referentiegroep (bijna) geen gevallen heeft; het verschil valt buiten de "
+              "marge van {tolerance}. Is dit verschil te rechtvaardigen (legitiem doel, noodzakelijk, proportioneel), "
+              "en is het ethisch wenselijk? Zo niet: niet gebruiken, of welke aanpassing eist u?",
+        "en": "For {attribute}, group '{group}' has a {metric} of {value} against {reference_value} for "
+              "'{reference}': a difference of {difference} (interval {lo} to {hi}). The ratio ({ratio}) carries no "
+              "verdict here because the reference group has (almost) no cases; the difference lies outside the "
+              "margin of {tolerance}. Can this disparity be justified (legitimate aim, necessary, proportionate), "
+              "and is it ethically desirable? If not: do not use it, or which change do you require?"},
     "dilemma.label_bias.title": {"nl": "Scheve labels uit het verleden", "en": "Skewed labels from the past"},
     "dilemma.label_bias.text": {
         "nl": "De labels waarop het model leerde komen uit onderzoeken die sommige groepen vaker troffen: {findings}. "
@@ -125,6 +136,16 @@ ENTRIES: dict[str, dict[str, str]] = {
         "en": "Base rates differ between groups ({findings}). A score then cannot both be equally well calibrated "
               "within every group and give equal error rates. Which weighs more for the committee: an equal chance "
               "of wrongful selection, or a score that means the same for everyone?"},
+    "dilemma.impossibility.conflict": {
+        "nl": "In deze tabel, bij {attribute}: de positief voorspellende waarde is {ppv_state} ({ppv}), de kans op "
+              "onterechte selectie {fpr_state} ({fpr}) en de kans op een gemiste overtreding {fnr_state} ({fnr}). "
+              "Deze score koos dus voor de één en betaalt met de ander.",
+        "en": "In this table, for {attribute}: the positive predictive value is {ppv_state} ({ppv}), the "
+              "false-positive rate {fpr_state} ({fpr}) and the false-negative rate {fnr_state} ({fnr}). This score "
+              "has chosen one and pays with the other."},
+    "dilemma.impossibility.equal": {"nl": "vrijwel gelijk (verhouding {ratio})",
+                                    "en": "nearly equal (ratio {ratio})"},
+    "dilemma.impossibility.unequal": {"nl": "ongelijk (verhouding {ratio})", "en": "unequal (ratio {ratio})"},
     "dilemma.tradeoff.title": {"nl": "Wat gelijkheid kost", "en": "What equality costs"},
     "dilemma.tradeoff.text": {
         "nl": "Gelijke fout-positieven ({strategy}) brengt de verhouding van {before} naar {after}, en de precisie "
