@@ -203,3 +203,17 @@ def test_audit_table_reports_no_conflict_for_one_group():
     result, _, _ = audit_table(table, AuditParams(n_boot=50), top_k=10)
     assert result["impossibility"]["race"]["conflict"] is False
     assert "not_computed" in result["impossibility"]["race"]
+
+
+def test_impossibility_with_a_given_selection_equals_its_own_top_k():
+    from risico.audit.tradeoffs import impossibility
+
+    frame = one_group_bears_all_errors()
+    score, label, group = frame["score"].to_numpy(), frame["label"].to_numpy(float), frame["race"]
+    own = impossibility(score, label, group, capacity=476)
+    chosen = np.zeros(len(score), dtype=bool)
+    chosen[np.argsort(-score, kind="stable")[:476]] = True
+    given = impossibility(score, label, group, capacity=476, selected=chosen)
+    assert json.dumps(given, sort_keys=True) == json.dumps(own, sort_keys=True)      # NaN compares equal as text
+    with pytest.raises(ValueError, match=r"'selected' marks 475 of 3000 rows; it must mark exactly capacity=476"):
+        impossibility(score, label, group, capacity=476, selected=chosen & (np.arange(len(score)) != chosen.argmax()))

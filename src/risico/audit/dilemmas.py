@@ -168,16 +168,13 @@ def impossibility_dilemma(impossible: Mapping | None, language: Language,
 
 def conflict_sentence(conflict: Mapping[str, Any], language: Language) -> str:
     """The conflict in this table's numbers: which of ppv, fpr and fnr are nearly equal and which are not."""
-    def rates(name: str) -> str:
-        return ", ".join(f"{g} {100 * v:.1f}%" for g, v in conflict[name].items())
-
     def state(name: str) -> str:
+        rates = ", ".join(f"{g} {100 * v:.1f}%" for g, v in conflict[name].items())
         return text(f"dilemma.impossibility.{'equal' if name in conflict['equal'] else 'unequal'}", language,
-                    ratio=_f(conflict[f"{name}_ratio"]))
+                    ratio=_f(conflict[f"{name}_ratio"]), rates=rates)
 
     return text("dilemma.impossibility.conflict", language, attribute=conflict["attribute"],
-                **{name: rates(name) for name in ("ppv", "fpr", "fnr")},
-                **{f"{name}_state": state(name) for name in ("ppv", "fpr", "fnr")})
+                **{name: state(name) for name in ("ppv", "fpr", "fnr")})
 
 
 def tradeoff_dilemma(frontier: pd.DataFrame | None, language: Language) -> list[dict]:

@@ -127,7 +127,8 @@ def impossibility_findings(table: ScoredTable, selected: np.ndarray, params: Aud
     capacity = int(np.count_nonzero(selected))
     for attribute in table.sensitive.columns:
         try:
-            impossible = impossibility(table.score, table.label, table.sensitive[attribute], capacity=capacity)
+            impossible = impossibility(table.score, table.label, table.sensitive[attribute], capacity=capacity,
+                                       selected=selected)
         except ValueError as exc:   # one group only, or nothing selected: nothing to weigh
             numbers[attribute] = {"conflict": False, "not_computed": str(exc)}
             continue

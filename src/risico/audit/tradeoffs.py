@@ -61,6 +61,8 @@ TOLERANCE = (0.8, 1.25)
 
 CAPACITY = "The 'capacity' parameter of {function} must be an int in [1, {n}] (the number of rows). Got {value!r} instead."
 LENGTH = "'{what}' has {got} rows but 'score' has {expected}. All inputs must describe the same rows, in the same order."
+SELECTED = ("'selected' marks {count} of {size} rows; it must mark exactly capacity={capacity} of the {n} rows "
+            "of 'score'.")
 BAD_LABEL = "'{what}' must hold 0, 1 or NaN (not investigated); found {value!r} in row {row}."
 ONE_GROUP = "'sensitive' has only one group ({group!r}); comparing groups needs at least two."
 NO_OUTCOME = ("Group {group!r} of 'sensitive' has no labelled {outcome} (label {value}), so its error rates are "
@@ -392,7 +394,7 @@ def tradeoff_frontier(score: np.ndarray, label: np.ndarray, sensitive: pd.Series
 
 
 def impossibility(score: np.ndarray, label: np.ndarray, sensitive: pd.Series, *, capacity: int,
-                  truth: np.ndarray | None = None) -> dict[str, Any]:
+                  truth: np.ndarray | None = None, selected: np.ndarray | None = None) -> dict[str, Any]:
     """Per group base rate, calibration and error rates at capacity: the numbers behind the impossibility result.
 
     When base rates differ, a score cannot be calibrated within every group and give equal false-positive and
@@ -401,7 +403,9 @@ def impossibility(score: np.ndarray, label: np.ndarray, sensitive: pd.Series, *,
     the share of the selected labelled rows with label 1) use the labelled rows; with selective
     labelling they describe the investigated cases, not the population (``truth`` adds the population view).
     ``base_rates_differ`` is a chi-square test of equal base rates at the 5% level. Plain Python values
-    (JSON-ready): per-group numbers are ``{group: value}`` dicts.
+    (JSON-ready): per-group numbers are ``{group: value}`` dicts. ``selected``, when given, is the top
+    ``capacity`` mask already drawn (the same rows, ties by row order), so a caller auditing several
+    attributes sorts the scores once.
     """
     score = np.asarray(score, dtype=float).ravel()
     n = score.size
@@ -409,7 +413,9 @@ def impossibility(score: np.ndarray, label: np.ndarray, sensitive: pd.Series, *,
     truth = label_array(truth, n, "truth")
     capacity = _check_capacity(capacity, n, "impossibility")
     names, codes = group_codes(sensitive, n)
-    selected = _top(score, capacity)
+    selected = _top(score, capacity) if selected is None else np.asarray(selected, dtype=bool).ravel()
+    if selected.size != n or int(selected.sum()) != capacity:
+        raise ValueError(SELECTED.format(size=selected.size, count=int(selected.sum()), n=n, capacity=capacity))
     known = ~np.isnan(label)
     labelled = np.bincount(codes[known], minlength=names.size)
     positives = np.bincount(codes[known & (label == 1)], minlength=names.size)

@@ -96,11 +96,14 @@ def _events(disparities: pd.DataFrame, groups: pd.DataFrame) -> tuple[np.ndarray
     """The events behind each row (:data:`EVENTS`) in the group and in its reference (NaN for other metrics)."""
     counts = groups.drop_duplicates(["attribute", "group"]).set_index(["attribute", "group"])[["tp", "fp", "fn", "tn"]]
     own, ref = np.full(len(disparities), np.nan), np.full(len(disparities), np.nan)
-    for i, row in enumerate(disparities[["attribute", "group", "reference", "metric"]].itertuples(index=False)):
-        cells = list(EVENTS.get(row.metric, ()))
-        if cells and (row.attribute, row.reference) in counts.index:
-            own[i] = counts.loc[(row.attribute, row.group), cells].sum()
-            ref[i] = counts.loc[(row.attribute, row.reference), cells].sum()
+    for metric, cells in EVENTS.items():
+        rows = np.flatnonzero((disparities["metric"] == metric).to_numpy())
+        if rows.size == 0:
+            continue
+        total = counts[list(cells)].sum(axis=1)
+        part = disparities.iloc[rows]
+        own[rows] = total.reindex(pd.MultiIndex.from_arrays([part["attribute"], part["group"]])).to_numpy(float)
+        ref[rows] = total.reindex(pd.MultiIndex.from_arrays([part["attribute"], part["reference"]])).to_numpy(float)
     return own, ref
 
 
@@ -115,7 +118,10 @@ def unstable_rows(disparities: pd.DataFrame, groups: pd.DataFrame, minimum: int 
     >>> unstable_rows(d, g).tolist()
     [True, False]
     """
-    own, ref = _events(disparities, groups)
+    return _unstable(disparities, *_events(disparities, groups), minimum)
+
+
+def _unstable(disparities: pd.DataFrame, own: np.ndarray, ref: np.ndarray, minimum: int) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         few = np.fmin(own, ref) < minimum
     return ~np.isfinite(disparities["ratio"].to_numpy(dtype=float)) | few
@@ -163,7 +169,7 @@ def judge_disparities(disparities: pd.DataFrame, groups: pd.DataFrame, band: tup
     by_difference = difference_verdicts(out["difference_lo"].to_numpy(dtype=float),
                                         out["difference_hi"].to_numpy(dtype=float), open_rows,
                                         out.get("difference_tolerance", difference_tolerance), events=np.fmax(own, ref))
-    unstable = unstable_rows(out, groups)
+    unstable = _unstable(out, own, ref, MIN_EVENTS)
     out["verdict"] = np.where(unstable, by_difference, by_ratio)
     out["basis"] = np.where(out["verdict"] == "not_assessed", "", np.where(unstable, "difference", "ratio"))
     return out

@@ -137,15 +137,15 @@ ENTRIES: dict[str, dict[str, str]] = {
               "within every group and give equal error rates. Which weighs more for the committee: an equal chance "
               "of wrongful selection, or a score that means the same for everyone?"},
     "dilemma.impossibility.conflict": {
-        "nl": "In deze tabel, bij {attribute}: de positief voorspellende waarde is {ppv_state} ({ppv}), de kans op "
-              "onterechte selectie {fpr_state} ({fpr}) en de kans op een gemiste overtreding {fnr_state} ({fnr}). "
-              "Deze score koos dus voor de één en betaalt met de ander.",
-        "en": "In this table, for {attribute}: the positive predictive value is {ppv_state} ({ppv}), the "
-              "false-positive rate {fpr_state} ({fpr}) and the false-negative rate {fnr_state} ({fnr}). This score "
-              "has chosen one and pays with the other."},
-    "dilemma.impossibility.equal": {"nl": "vrijwel gelijk (verhouding {ratio})",
-                                    "en": "nearly equal (ratio {ratio})"},
-    "dilemma.impossibility.unequal": {"nl": "ongelijk (verhouding {ratio})", "en": "unequal (ratio {ratio})"},
+        "nl": "In deze tabel, bij {attribute}: de positief voorspellende waarde is {ppv}, de kans op onterechte "
+              "selectie {fpr} en de kans op een gemiste overtreding {fnr}. Deze score koos dus voor het een en "
+              "betaalt met het ander.",
+        "en": "In this table, for {attribute}: the positive predictive value is {ppv}, the false-positive rate "
+              "{fpr} and the false-negative rate {fnr}. This score has chosen one and pays with the other."},
+    "dilemma.impossibility.equal": {"nl": "vrijwel gelijk (verhouding {ratio}: {rates})",
+                                    "en": "nearly equal (ratio {ratio}: {rates})"},
+    "dilemma.impossibility.unequal": {"nl": "ongelijk (verhouding {ratio}: {rates})",
+                                      "en": "unequal (ratio {ratio}: {rates})"},
     "dilemma.tradeoff.title": {"nl": "Wat gelijkheid kost", "en": "What equality costs"},
     "dilemma.tradeoff.text": {
         "nl": "Gelijke fout-positieven ({strategy}) brengt de verhouding van {before} naar {after}, en de precisie "
