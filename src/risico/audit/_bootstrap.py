@@ -19,11 +19,14 @@ import numpy as np
 __all__ = [
     "CELLS",
     "CONFUSION_METRICS",
+    "RATE_PARTS",
     "MIN_TAIL",
     "ScoreBins",
     "score_resamples",
     "ratio_intervals",
     "difference_intervals",
+    "newcombe_interval",
+    "wilson_interval",
     "strictest_alpha",
     "safe_ratio",
     "stream",
@@ -68,6 +71,14 @@ CONFUSION_METRICS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "fp_burden": lambda c: safe_ratio(c[..., _FP], _n(c), scale=1000.0),
 }
 """Metric name -> function of a ``(..., 4)`` count array; NaN where a denominator is zero."""
+
+#: Metric name -> (cells counted as events, cells counted as trials, scale) of the confusion-matrix rates:
+#: the counts behind a rate, for score intervals (:func:`newcombe_interval`).
+RATE_PARTS: dict[str, tuple[tuple[int, ...], tuple[int, ...], float]] = {
+    "base_rate": ((_FN, _TP), (_TN, _FN, _FP, _TP), 1.0), "selection_rate": ((_FP, _TP), (_TN, _FN, _FP, _TP), 1.0),
+    "fpr": ((_FP,), (_FP, _TN), 1.0), "fnr": ((_FN,), (_FN, _TP), 1.0), "ppv": ((_TP,), (_TP, _FP), 1.0),
+    "fdr": ((_FP,), (_TP, _FP), 1.0), "fp_burden": ((_FP,), (_TN, _FN, _FP, _TP), 1000.0),
+}
 
 
 def confusion_metrics(counts: np.ndarray) -> dict[str, np.ndarray]:
@@ -318,29 +329,64 @@ def strictest_alpha(m: int, confidence: float, correction: str) -> float:
     return alpha if correction == "none" else alpha / max(m, 1)
 
 
-def difference_intervals(difference: np.ndarray, replicates: np.ndarray, tested: np.ndarray,
-                         level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def difference_intervals(difference: np.ndarray, replicates: np.ndarray, tested: np.ndarray, level: np.ndarray,
+                         counts: np.ndarray, scale: np.ndarray | float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """Intervals of rate differences (group - reference) at each row's confidence ``level``.
 
-    The percentile interval of the difference resamples; where fewer than :data:`MIN_TAIL` resamples are
-    expected beyond a bound, the normal form ``difference +- z * sd`` (differences need no log: a zero
-    reference is an ordinary value). Untested rows get NaN.
+    The percentile interval of the difference resamples. Where fewer than :data:`MIN_TAIL` resamples are
+    expected beyond a bound, the resamples cannot place the bound, and a normal form around them fails
+    exactly where the difference rule is used (a rate of 0 out of 4 has a skewed, bounded distribution); the
+    interval is then Newcombe's hybrid score interval (:func:`newcombe_interval`) from ``counts``, the rows'
+    ``(events, trials, reference events, reference trials)`` of shape ``(4, rows)``, at the same level, times
+    ``scale``. Untested rows get NaN.
 
     >>> reps = np.array([[0.1, 0.0], [0.2, 0.0], [0.3, 0.0]])
-    >>> lo, hi = difference_intervals(np.array([0.2, 0.0]), reps, np.array([True, False]), np.array([0.5, np.nan]))
-    >>> [round(float(v), 3) for v in (lo[0], hi[0])], bool(np.isnan(lo[1]))
-    ([0.133, 0.267], True)
+    >>> counts = np.array([[2, 0], [10, 10], [0, 0], [10, 10]])
+    >>> lo, hi = difference_intervals(np.array([0.2, 0.0]), reps, np.array([True, False]), np.array([0.5, np.nan]),
+    ...                               counts)
+    >>> [round(float(v), 3) for v in (lo[0], hi[0])], bool(np.isnan(lo[1]))   # 3 resamples: the score interval
+    ([0.116, 0.298], True)
     """
     x = np.asarray(replicates, dtype=float)
     tested = np.asarray(tested, dtype=bool)
     alpha = np.where(tested, 1.0 - np.asarray(level, dtype=float), np.nan)
-    normal = tested & (x.shape[0] * alpha / 2 < MIN_TAIL)
-    defined = ~np.isnan(x)
-    k = defined.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(defined, x, 0.0).sum(axis=0) / k
-        sd = np.sqrt(np.where(defined, (x - mean) ** 2, 0.0).sum(axis=0) / (k - 1))
-        z = _normal_quantile(np.where(normal, 1.0 - alpha / 2, np.nan))
-    lo = np.where(normal, difference - z * sd, percentile(x, alpha / 2))
-    hi = np.where(normal, difference + z * sd, percentile(x, 1 - alpha / 2))
+    score = tested & (x.shape[0] * alpha / 2 < MIN_TAIL)
+    with np.errstate(invalid="ignore"):
+        z = _normal_quantile(np.where(score, 1.0 - alpha / 2, np.nan))
+        score_lo, score_hi = newcombe_interval(*np.asarray(counts, dtype=float), z)
+    lo = np.where(score, score_lo * scale, percentile(x, alpha / 2))
+    hi = np.where(score, score_hi * scale, percentile(x, 1 - alpha / 2))
     return np.where(tested, lo, np.nan), np.where(tested, hi, np.nan)
+
+
+def wilson_interval(events: np.ndarray, trials: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson's score interval of a proportion at normal quantile ``z`` (NaN where ``trials`` is 0).
+
+    >>> [round(float(v), 4) for v in wilson_interval(np.array(0.0), np.array(1800.0), np.array(1.96))]
+    [0.0, 0.0021]
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = events / trials
+        centre = (p + z ** 2 / (2 * trials)) / (1 + z ** 2 / trials)
+        half = z / (1 + z ** 2 / trials) * np.sqrt(p * (1 - p) / trials + z ** 2 / (4 * trials ** 2))
+    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+
+
+def newcombe_interval(events: np.ndarray, trials: np.ndarray, ref_events: np.ndarray, ref_trials: np.ndarray,
+                      z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Newcombe's hybrid score interval (method 10, 1998) of ``events/trials - ref_events/ref_trials``.
+
+    It combines the two Wilson intervals, so it stays inside [-1, 1] and is wide where a rate rests on a few
+    trials: 0 wrongful selections out of 4 is weak evidence of a rate of 0, 0 out of 1,800 is strong.
+
+    >>> lo, hi = newcombe_interval(np.array(76.0), np.array(800.0), np.array(0.0), np.array(1800.0), np.array(1.96))
+    >>> round(float(lo), 3), round(float(hi), 3)
+    (0.076, 0.117)
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p1, p2 = events / trials, ref_events / ref_trials
+    l1, u1 = wilson_interval(events, trials, z)
+    l2, u2 = wilson_interval(ref_events, ref_trials, z)
+    d = p1 - p2
+    with np.errstate(invalid="ignore"):
+        return d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)

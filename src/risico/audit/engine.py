@@ -495,6 +495,7 @@ def _pairs(sub: pd.DataFrame, ref: str | None,
         replicates = np.stack([draws[m] / ref_boot[m][:, None] for m in metrics], axis=2)  # (n_boot, groups, metrics)
     differences = np.stack([draws[m] - ref_boot[m][:, None] for m in metrics], axis=2)
     k = len(others)
+    parts = _rate_parts(counts * _weights(others)[:, None], ref_counts * ref_weight, metrics)
     rows = pd.DataFrame({
         "attribute": others["attribute"].repeat(len(metrics)).to_numpy(),
         "group": others["group"].repeat(len(metrics)).to_numpy(),
@@ -503,8 +504,23 @@ def _pairs(sub: pd.DataFrame, ref: str | None,
         "value": value.ravel(), "reference_value": ref_value.ravel(), "ratio": ratio.ravel(),
         "difference": (value - ref_value).ravel(),
         "suppressed": others["suppressed"].astype(bool).repeat(len(metrics)).to_numpy() | bool(ref_row["suppressed"]),
+        **parts,
     })
     return rows, replicates.reshape(params.n_boot, -1), differences.reshape(params.n_boot, -1)
+
+
+_PARTS = ("events", "trials", "reference_events", "reference_trials")
+
+
+def _rate_parts(counts: np.ndarray, ref_counts: np.ndarray, metrics: list[str]) -> dict[str, np.ndarray]:
+    """Events and trials behind each (group, metric) rate and its reference's, flattened group-major like the
+    rows; counts of ``(tn, fn, fp, tp)`` (weighted by units where rows are not independent)."""
+    out = {}
+    for name, index in zip(_PARTS, (0, 1, 0, 1), strict=True):
+        cells = np.broadcast_to(ref_counts, counts.shape) if name.startswith("reference") else counts
+        out[f"_{name}"] = np.column_stack([cells[:, list(boot.RATE_PARTS[m][index])].sum(axis=1)
+                                           for m in metrics]).ravel()
+    return out
 
 
 def _intervals(rows: pd.DataFrame, replicates: np.ndarray, differences: np.ndarray,
@@ -524,7 +540,10 @@ def _intervals(rows: pd.DataFrame, replicates: np.ndarray, differences: np.ndarr
     defined = ~out["suppressed"].to_numpy(dtype=bool) & np.isfinite(out["difference"].to_numpy(dtype=float))
     strictest = 1.0 - boot.strictest_alpha(int(tested.sum()), params.confidence, params.correction)
     level = np.where(tested, numbers["level"], np.where(defined, strictest, np.nan))
-    lo, hi = boot.difference_intervals(out["difference"].to_numpy(dtype=float), differences, defined, level)
+    counts = np.vstack([np.broadcast_to(out[f"_{name}"].to_numpy(dtype=float), len(out)) for name in _PARTS])
+    scale = np.array([boot.RATE_PARTS[m][2] for m in out["metric"]])
+    lo, hi = boot.difference_intervals(out["difference"].to_numpy(dtype=float), differences, defined, level,
+                                       counts, scale)
     out["level"], out["difference_lo"], out["difference_hi"] = level, lo, hi
     out["direction"] = np.nan_to_num(np.sign(out["difference"].to_numpy(dtype=float))).astype(np.int8)
     return out
