@@ -217,3 +217,18 @@ def test_impossibility_with_a_given_selection_equals_its_own_top_k():
     assert json.dumps(given, sort_keys=True) == json.dumps(own, sort_keys=True)      # NaN compares equal as text
     with pytest.raises(ValueError, match=r"'selected' marks 475 of 3000 rows; it must mark exactly capacity=476"):
         impossibility(score, label, group, capacity=476, selected=chosen & (np.arange(len(score)) != chosen.argmax()))
+
+
+def test_a_rate_of_zero_on_four_trials_is_not_a_failing_difference():
+    """The default world's case: 4 selections, all right (FDR 0.000) against a reference's 0.681. The ratio rests
+    on too few events, the difference's score interval stays within [-1, 1] and reaches the margin: ``review``,
+    where a normal form around the resamples (-1.15 to -0.22) had called it a ``fail``."""
+    from risico.audit.engine import disparity_table, group_table
+
+    counts = {"a": {"tn": 1736, "fp": 77, "fn": 77, "tp": 36}, "b": {"tn": 53, "fp": 0, "fn": 4, "tp": 4}}
+    frame = rows_from_counts(counts)
+    params = AuditParams(n_boot=1000)
+    groups = group_table(frame["score"].to_numpy() == 1, frame["label"].to_numpy(), frame[["race"]], params)
+    fdr = disparity_table(groups, params).set_index("metric").loc["fdr"]
+    assert fdr["basis"] == "difference" and fdr["verdict"] == "review"
+    assert -1.0 <= fdr["difference_lo"] < -0.05 < fdr["difference_hi"] <= 1.0
