@@ -100,11 +100,18 @@ def label_array(values: np.ndarray | None, n: int, what: str) -> np.ndarray | No
 
 def group_codes(sensitive: pd.Series | np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """(sorted group names as text, code per row); missing values become the group ``(missing)``."""
-    values = pd.Series(np.asarray(sensitive, dtype=object))
-    if len(values) != n:
-        raise ValueError(LENGTH.format(what="sensitive", got=len(values), expected=n))
-    text = values.astype("str").str.strip().where(values.notna(), MISSING_GROUP)
-    codes, names = pd.factorize(text.where(text != "", MISSING_GROUP), sort=True)
+    values = np.asarray(sensitive, dtype=object).ravel()
+    if values.size != n:
+        raise ValueError(LENGTH.format(what="sensitive", got=values.size, expected=n))
+    raw, distinct = pd.factorize(values)           # text work on the distinct values only, not on every row
+    text = pd.Series(np.asarray(distinct, dtype=object)).astype("str").str.strip()
+    text = np.append(text.where(text != "", MISSING_GROUP).to_numpy(dtype=object), MISSING_GROUP)
+    inner, names = pd.factorize(text, sort=True)
+    codes = inner[raw]                              # a missing value (-1) takes the appended (missing) name
+    present = np.bincount(codes, minlength=names.size) > 0
+    if not present.all():                           # the appended name unused: drop it, renumber
+        codes = (np.cumsum(present) - 1)[codes]
+        names = names[present]
     if names.size < 2:
         raise ValueError(ONE_GROUP.format(group=names[0] if names.size else None))
     return np.asarray(names, dtype=object), codes
