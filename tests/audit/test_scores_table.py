@@ -123,3 +123,28 @@ def test_the_tables_own_columns_are_checked_as_proxies(tmp_path):
     assert {p["attribute"] for p in result["joint_proxies"]} == {"group"}
     (proxy,) = [d for d in result["dilemmas"] if d["id"] == "proxies"]
     assert proxy["evidence"]["features"] == ["income"]
+
+
+def selection_of(migration_selected: int, n: int = 10_000, migration: int = 3_700,
+                 selected: int = 1_000) -> pd.DataFrame:
+    """A table with the published composition of CPB's Selectivity Scan of UWV's WW application scan (2025):
+    37% of the reference group has a migration background, 38% of the algorithm's selection and 43% of the
+    employees'. The sizes are not published: 10,000 cases of which 1,000 selected are assumed."""
+    group = np.r_[np.full(migration, "migration"), np.full(n - migration, "none")]
+    chosen = np.r_[np.arange(migration) < migration_selected, np.arange(n - migration) < selected - migration_selected]
+    return pd.DataFrame({"score": chosen.astype(float), "group": group})
+
+
+@pytest.mark.parametrize(("who", "migration_selected", "ratio"), [
+    ("algorithm", 380, (0.38 / 0.37) / (0.62 / 0.63)), ("employees", 430, (0.43 / 0.37) / (0.57 / 0.63))])
+def test_a_published_no_outcome_analysis_is_reproduced(tmp_path, who, migration_selected, ratio):
+    result = audit_scores(tmp_path, selection_of(migration_selected), "--reference", "group=none", label=False)
+    (disparity,) = result["disparities"]
+    assert disparity["ratio"] == pytest.approx(ratio, abs=0.001)
+    share = {g["group"]: g["selection_rate"] * g["n"] for g in result["groups"]}
+    assert share["migration"] / sum(share.values()) == pytest.approx(migration_selected / 1000, abs=0.001)
+    if who == "algorithm":      # 1.04: inside the band, the interval too
+        assert disparity["verdict"] == "pass"
+    else:                       # 1.28: outside the band, the interval crossing its edge: a question for the committee
+        assert disparity["verdict"] == "review" and disparity["ci"][0] < 1.25 < disparity["ci"][1]
+        assert "disparity" in [d["id"] for d in result["dilemmas"]]

@@ -226,5 +226,6 @@ def direction_flip_dilemma(alarm: Mapping[str, Any], language: Language) -> dict
 
 
 def missing_outcomes_dilemma(missing: list[str] | tuple[str, ...], language: Language) -> dict:
-    """The table holds no outcomes: how will they be gathered (:func:`risico.audit.verdict.missing_outcome_findings`)."""
+    """The table holds no outcomes: how will they be gathered
+    (:func:`risico.audit.verdict.missing_outcome_findings`)."""
     return _dilemma("missing_outcomes", language, {"missing_measures": list(missing)}, measures=", ".join(missing))

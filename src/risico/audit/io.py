@@ -30,7 +30,8 @@ from risico.sniff import EncodingError, decode_text, describe_bytes, first_ragge
 
 __all__ = ["AuditInputError", "ScoredTable", "read_scored_table", "parse_labels", "check_selection", "MISSING_GROUP",
            "NO_FILE", "EMPTY", "NOT_TABLE", "NOT_CSV", "NOT_PARQUET", "UNREADABLE_PARQUET", "FIELD_COUNT",
-           "UNREADABLE_CSV", "NO_COLUMN", "DUPLICATE", "NO_COPY", "NOT_NUMERIC", "BAD_LABEL", "ONE_CLASS", "MISSING_LABEL",
+           "UNREADABLE_CSV", "NO_COLUMN", "DUPLICATE", "NO_COPY", "NOT_NUMERIC", "BAD_LABEL", "ONE_CLASS",
+           "MISSING_LABEL",
            "ONE_GROUP", "TOP_K", "ALL_SELECTED", "THRESHOLD"]
 
 _SEPARATORS = (",", ";", "\t")

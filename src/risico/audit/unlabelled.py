@@ -117,7 +117,8 @@ def unlabelled_csv(groups: list[dict], min_size: int) -> pd.DataFrame:
         row = {"attribute": g["attribute"], "group": g["group"]}
         if not g["suppressed"]:
             row |= {"n": g["n"], "selection_rate": g["selection_rate"],
-                    "selection_rate_lo": g["ci"]["selection_rate"][0], "selection_rate_hi": g["ci"]["selection_rate"][1],
+                    "selection_rate_lo": g["ci"]["selection_rate"][0],
+                    "selection_rate_hi": g["ci"]["selection_rate"][1],
                     "score_mean": g["score_mean"], "score_mean_lo": g["ci"]["score_mean"][0],
                     "score_mean_hi": g["ci"]["score_mean"][1],
                     **{f"score_{q}": v for q, v in g["score_quantiles"].items()}}
