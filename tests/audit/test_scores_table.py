@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from risico.audit.verdict import direction_flips, flip_evidence
+from risico.audit.verdict import direction_flips, flip_evidence, flip_findings
 from risico.cli import main
 
 
@@ -69,6 +69,10 @@ def test_a_flip_whose_intervals_overlap_one_is_weak():
                               stage("later", 1.2, [1.0, 1.4])])
     assert [(a["from_stage"], a["to_stage"], a["evidence"]) for a in alarms] == [("train", "pilot", "weak")]
     assert flip_evidence([1.2, 1.5], [0.5, 0.8]) == "strong"
+    assert flip_findings(alarms, "en") == []                   # weak, and 0.9 lies inside the band
+    wide = [stage("train", 0.7, [0.4, 1.1]), stage("pilot", 1.3, [0.9, 1.8])]
+    (dilemma,) = flip_findings(direction_flips(wide), "en")
+    assert dilemma["id"] == "direction_flip" and "train: 0.70 (0.40-1.10) / pilot: 1.30 (0.90-1.80)" in dilemma["text"]
     assert flip_evidence([None, None], [0.5, 0.8]) == "weak"
 
 

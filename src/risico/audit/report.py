@@ -267,9 +267,10 @@ def _stage_comparison_html(result: Mapping, language: Language) -> str:
     rows = [[esc(a["attribute"]), esc(a["group"]), esc(a["reference"]), esc(a["metric"]),
              f"{esc(a['from_stage'])}: {_n(a['from_ratio'])} ({_n(a['from_ci'][0])}-{_n(a['from_ci'][1])})",
              f"{esc(a['to_stage'])}: {_n(a['to_ratio'])} ({_n(a['to_ci'][0])}-{_n(a['to_ci'][1])})",
-             esc(a["evidence"])] for a in result["alarms"]]
+             esc(a["evidence"])] for a in sorted(result["alarms"], key=lambda a: a["evidence"] != "strong")[:40]]
     if not rows:
         return counts + f"<p>{esc(text('audit.stage_no_alarms', language))}</p>"
-    return counts + f"<p>{esc(text('audit.stage_alarms', language))}</p>" + table(
+    shown = f" ({len(rows)} / {len(result['alarms'])})" if len(rows) < len(result["alarms"]) else ""
+    return counts + f"<p>{esc(text('audit.stage_alarms', language))}{shown}</p>" + table(
         [text("col.attribute", language), text("col.group", language), "ref", text("col.metric", language), "from",
          "to", "evidence"], rows, text_columns=(0, 1, 2, 3, 4, 5, 6))

@@ -74,7 +74,7 @@ def stage_audits(table: ScoredTable, params: AuditParams, selected: np.ndarray, 
         records.append({"stage": stage, "n": int(rows.sum()), "groups": audit.numbers["groups"],
                         "disparities": audit.numbers["disparities"]})
     alarms = direction_flips(records)
-    return {"stages": records, "alarms": alarms}, flip_findings(alarms, language)
+    return {"stages": records, "alarms": alarms}, flip_findings(alarms, language, params.tolerance)
 
 
 def _present(table: ScoredTable, references: dict[str, str]) -> dict[str, str]:

@@ -261,10 +261,31 @@ def direction_flips(stages: Sequence[Mapping]) -> list[dict]:
     return alarms
 
 
-def flip_findings(alarms: Sequence[Mapping], language: Language) -> list[dict]:
-    """A dilemma per alarm: a ``strong`` flip is the pipeline's ``stage_flip`` (the verdict is ``not_ready``,
-    as for the pipeline's periods); a ``weak`` one is a ``direction_flip`` for the committee to weigh."""
-    return [dl.direction_flip_dilemma(alarm, language) for alarm in alarms]
+def flip_findings(alarms: Sequence[Mapping], language: Language,
+                  tolerance: tuple[float, float] = (0.8, 1.25)) -> list[dict]:
+    """A dilemma per alarm that matters (:func:`material_flip`): a ``strong`` flip is the pipeline's
+    ``stage_flip`` (the verdict is ``not_ready``, as for the pipeline's periods); a ``weak`` one is a
+    ``direction_flip`` for the committee to weigh. Every alarm stays in ``alarms`` and in the report."""
+    return [dl.direction_flip_dilemma(alarm, language) for alarm in alarms if material_flip(alarm, tolerance)]
+
+
+def material_flip(alarm: Mapping, tolerance: tuple[float, float]) -> bool:
+    """Whether a flip raises a dilemma: a metric about being selected wrongly (as for the pipeline's periods),
+    and either ``strong`` evidence, or (single attributes) both point estimates outside the tolerance band.
+
+    Ratios near 1 of small groups change side by chance at every stage: 4 stages of a table without any
+    flip gave hundreds of weak alarms, each in ``alarms`` but none a question for the committee.
+
+    >>> alarm = {"metric": "fpr", "attribute": "g", "evidence": "weak", "from_ratio": 0.7, "to_ratio": 1.3}
+    >>> material_flip(alarm, (0.8, 1.25)), material_flip(alarm | {"to_ratio": 1.1}, (0.8, 1.25))
+    (True, False)
+    """
+    if alarm["metric"] not in dl.WRONGFUL_METRICS:
+        return False
+    if alarm["evidence"] == "strong":
+        return True
+    outside = [not tolerance[0] <= alarm[k] <= tolerance[1] for k in ("from_ratio", "to_ratio")]
+    return all(outside) and " x " not in alarm["attribute"]
 
 
 def missing_outcome_findings(missing: Sequence[str], language: Language) -> list[dict]:
