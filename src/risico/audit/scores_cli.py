@@ -1,8 +1,12 @@
 """``python -m risico audit-scores``: audit any scored table (a vendor's as readily as this project's).
 
 The options are checked before any work starts, each error one line naming the option
-(:data:`BAD_OPTION`, :data:`UNKNOWN_REFERENCE`, :data:`TOO_MANY_GROUPS`); the table's own
-checks are in :mod:`risico.audit.io`.
+(:data:`BAD_OPTION`, :data:`UNKNOWN_REFERENCE`, :data:`UNKNOWN_REFERENCE_ATTRIBUTE`,
+:data:`UNKNOWN_REFERENCE_VALUE`, :data:`PROTECTED_FEATURE`, :data:`TOO_MANY_GROUPS`, and for
+``--stage-order`` :mod:`risico.audit.stages`); the table's own checks (columns, copies of a
+column, labels) are in :mod:`risico.audit.io`. :func:`table_audit` is the audit of a read
+table: with or without outcomes (:mod:`risico.audit.unlabelled`), per stage
+(:mod:`risico.audit.stages`) and with the table's own columns as proxies.
 """
 
 from __future__ import annotations
