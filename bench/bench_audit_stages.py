@@ -6,6 +6,11 @@ with ``--stages`` stages (rows assigned to stages in turn), and without outcomes
 
     .venv/bin/python bench/bench_audit_stages.py                      # 1,000,000 rows, 1,000 resamples
     .venv/bin/python bench/bench_audit_stages.py --rows 10000000      # the issue's figure
+
+Figures (2 shared cores, 1,000 resamples; audit time without reading the file, peak memory of the child):
+1,000,000 rows: 2.5 s / 468 MB without stages, 7.8 s / 493 MB with 4 stages, 3.0 s / 656 MB without outcomes;
+10,000,000 rows: 24.0 s / 2.6 GB without stages, 46.1 s / 2.7 GB with 4 stages, 12.6 s / 2.2 GB without
+outcomes (37.9 s / 3.6 GB before the score distributions grouped by categorical codes).
 """
 
 from __future__ import annotations

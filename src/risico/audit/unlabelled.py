@@ -75,20 +75,21 @@ def score_distributions(score: np.ndarray, sensitive: pd.DataFrame, params: Audi
     """
     z = NormalDist().inv_cdf(0.5 + params.confidence / 2)
     names = [str(c) for c in sensitive.columns]
+    codes = {n: pd.Categorical(sensitive[n].astype("str")) for n in names}
+    values = pd.Series(np.asarray(score, dtype=float))
     frames = []
     for depth in range(1, min(params.max_depth, len(names)) + 1):
         for combo in itertools.combinations(names, depth):
-            labels = sensitive[combo[0]].astype("str")
-            for name in combo[1:]:
-                labels = labels + SEPARATOR + sensitive[name].astype("str")
-            by = pd.Series(score, index=labels.to_numpy()).groupby(level=0, sort=True)
-            stats = pd.DataFrame({"score_mean": by.mean(), "score_sd": by.std(ddof=1).fillna(0.0),
-                                  "n": by.size(), "score_p10": by.quantile(0.1), "score_p50": by.quantile(0.5),
-                                  "score_p90": by.quantile(0.9)})
+            by = values.groupby([codes[n] for n in combo], observed=True, sort=True)
+            quantiles = by.quantile([0.1, 0.5, 0.9]).unstack()
+            stats = pd.DataFrame({"score_mean": by.mean(), "score_sd": by.std(ddof=1).fillna(0.0), "n": by.size(),
+                                  "score_p10": quantiles[0.1], "score_p50": quantiles[0.5],
+                                  "score_p90": quantiles[0.9]})
             half = z * stats["score_sd"] / np.sqrt(stats["n"])
             stats["score_mean_lo"], stats["score_mean_hi"] = stats["score_mean"] - half, stats["score_mean"] + half
-            frames.append(stats.drop(columns=["score_sd", "n"]).rename_axis("group").reset_index()
-                          .assign(attribute=SEPARATOR.join(combo)))
+            labels = [SEPARATOR.join(map(str, key if isinstance(key, tuple) else (key,))) for key in stats.index]
+            frames.append(stats.drop(columns=["score_sd", "n"]).reset_index(drop=True)
+                          .assign(group=labels, attribute=SEPARATOR.join(combo)))
     return pd.concat(frames, ignore_index=True).round(6)
 
 
