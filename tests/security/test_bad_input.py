@@ -229,6 +229,17 @@ def test_a_bad_stage_feature_reference_or_copy_option_is_one_line(folder, capsys
     refused(capsys, message, "staged.csv", *extra)      # a second --score replaces the default one
 
 
+@pytest.mark.parametrize("option", ["--truth", "--random-value"])
+def test_outcome_options_without_a_label_are_one_line(folder, capsys, option):
+    capsys.readouterr()
+    status = main(["--quiet", "audit-scores", "--input", "scores.csv", "--score", "score", "--sensitive", "group",
+                   "--top-k", "20", "--out", "out", option, "label"])
+    assert (status, capsys.readouterr().err) == (2, f"risico audit-scores: error: Option {option} needs --label: "
+                                                    f"without outcomes the audit cannot compare them. Leave {option} "
+                                                    f"out, or give the outcome column as --label.\n")
+    assert not Path("out").exists()
+
+
 def test_ten_thousand_groups_stop_at_once_with_the_count_and_the_option(folder, capsys):
     groups = [f"g{i:05d}" for i in range(10_000)]
     pd.DataFrame({"score": np.linspace(0, 1, 20_000), "label": np.tile([0, 1], 10_000),

@@ -34,7 +34,7 @@ from risico.texts import LANGUAGES, Language
 
 __all__ = ["add_arguments", "run", "table_audit", "audit_params", "check_groups", "BAD_OPTION", "UNKNOWN_REFERENCE",
            "UNKNOWN_REFERENCE_ATTRIBUTE", "UNKNOWN_REFERENCE_VALUE", "TWICE_REFERENCE", "PROTECTED_FEATURE",
-           "ORDER_WITHOUT_STAGE", "TOO_MANY_GROUPS", "MIN_GROUP_SIZE", "MAX_GROUPS", "PROXY_AUC"]
+           "ORDER_WITHOUT_STAGE", "NEEDS_LABEL", "TOO_MANY_GROUPS", "MIN_GROUP_SIZE", "MAX_GROUPS", "PROXY_AUC"]
 
 HELP = "audit any scored table: group metrics with intervals, disparities, funnel, dilemmas, verdict"
 
@@ -56,6 +56,8 @@ UNKNOWN_REFERENCE_VALUE = ("Option --reference: {group!r} (in {value!r}) is not 
 TWICE_REFERENCE = "Option --reference names attribute {attribute!r} twice. Give one reference per attribute."
 PROTECTED_FEATURE = ("Option --features: column '{column}' is a --sensitive column; a protected attribute cannot be "
                      "checked as its own proxy. Allowed: the table's other columns.")
+NEEDS_LABEL = ("Option {option} needs --label: without outcomes the audit cannot compare them. Leave {option} out, "
+               "or give the outcome column as --label.")
 ORDER_WITHOUT_STAGE = "Option --stage-order needs --stage COLUMN (the column that names each row's stage)."
 #: A feature alone predicting a group at least this well (ROC AUC) is listed as a proxy (the pipeline's default).
 PROXY_AUC = 0.6
@@ -94,6 +96,9 @@ def run(args: argparse.Namespace) -> None:
     params = audit_params(args)
     sensitive, features = _names(args.sensitive), _names(args.features or "")
     order = _stage_order_option(args)
+    for option, value in (("--truth", args.truth), ("--random-value", args.random_value)):
+        if value is not None and args.label is None:
+            raise AuditInputError(NEEDS_LABEL.format(option=option))
     for column in features:
         if column in sensitive:
             raise AuditInputError(PROTECTED_FEATURE.format(column=column))
