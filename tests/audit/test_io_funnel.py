@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from risico.audit.funnel import clopper_pearson, funnel_table, route_comparison, truth_gap
-from risico.audit.io import (ALL_SELECTED, BAD_LABEL, ONE_CLASS, DUPLICATE, EMPTY, MISSING_LABEL, NOT_NUMERIC, NOT_TABLE, ONE_GROUP, THRESHOLD,
+from risico.audit.io import (ALL_SELECTED, BAD_LABEL, ONE_CLASS, DUPLICATE, NO_COPY, EMPTY, MISSING_LABEL, NOT_NUMERIC, NOT_TABLE, ONE_GROUP, THRESHOLD,
                              TOP_K, AuditInputError, check_selection, read_scored_table)
 
 
@@ -16,7 +16,7 @@ def write(tmp_path, text, name="scores.csv"):
 
 
 def read(path, **kw):
-    return read_scored_table(path, score="score", label="label", sensitive=kw.pop("sensitive", ["group"]), **kw)
+    return read_scored_table(path, score=kw.pop("score", "score"), label="label", sensitive=kw.pop("sensitive", ["group"]), **kw)
 
 
 def test_labels_in_words_missing_groups_and_semicolons(tmp_path):
@@ -30,7 +30,11 @@ def test_labels_in_words_missing_groups_and_semicolons(tmp_path):
 @pytest.mark.parametrize(("text", "kwargs", "message"), [
     ("score,label,group\n", {}, EMPTY.format(file="scores.csv")),
     ("score,label,group,score\n0.1,1,a,0.2\n0.2,0,b,0.3\n", {},
-     DUPLICATE.format(option="--score", column="score", count=2, file="scores.csv", positions="1, 4")),
+     DUPLICATE.format(option="--score", column="score", count=2, file="scores.csv", positions="1, 4", row=1,
+                      choices="'score#1' or 'score#2'")),
+    ("score,label,group,score\n0.1,1,a,0.1\n0.2,0,b,0.2\n", {"stage": "score#3"}, NO_COPY.format(
+        option="--stage", column="score", count=2, file="scores.csv", spec="score#3", copy=3,
+        choices="'score#1' or 'score#2'")),
     ("score,label,group\nhoog,1,a\n0.2,0,b\n", {}, NOT_NUMERIC.format(column="score", example="hoog", row=1)),
     ("score,label,group\n0.1,1,a\n0.2,0,b\n0.3,2,b\n", {},
      BAD_LABEL.format(option="--label", column="label", values="'2'")),
@@ -45,6 +49,26 @@ def test_bad_scored_tables_get_one_line_each(tmp_path, text, kwargs, message):
     with pytest.raises(AuditInputError) as info:
         read(write(tmp_path, text), **kwargs)
     assert str(info.value) == message
+
+
+def test_identical_copies_are_one_column_and_differing_ones_are_chosen_by_position(tmp_path):
+    same = read(write(tmp_path, "risk,label,group,risk\n0.9,1,a,0.9\n0.1,0,b,0.1\n"), score="risk")
+    assert same.score.tolist() == [0.9, 0.1]
+    assert same.duplicates == ({"column": "risk", "positions": [1, 4], "used": 1},)
+    path = write(tmp_path, "risk,label,group,risk\n0.9,1,a,0.3\n0.1,0,b,0.7\n")
+    assert read(path, score="risk#2").score.tolist() == [0.3, 0.7]
+    assert read(path, score="risk#1").score.tolist() == [0.9, 0.1]
+    assert read(path, score="risk#2").duplicates == ()
+
+
+def test_without_label_the_table_has_none_and_stage_and_features_are_read(tmp_path):
+    path = write(tmp_path, "score,group,pilot,income,area\n0.9,a,2024,\"1,5\",Noord\n0.1,b,2025,2,\n")
+    table = read_scored_table(path, score="score", label=None, sensitive=["group"], stage="pilot",
+                              features=["income", "area"])
+    assert table.label is None
+    assert table.stage.tolist() == ["2024", "2025"]
+    assert table.features["income"].tolist() == [1.5, 2.0]
+    assert table.features["area"].tolist() == ["Noord", "(missing)"]
 
 
 def test_not_a_table_and_missing_column(tmp_path):

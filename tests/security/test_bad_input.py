@@ -192,6 +192,54 @@ def test_labels_that_cannot_be_judged_are_refused(folder, capsys, label, message
     refused(capsys, message, "labels.csv")
 
 
+def staged(n: int = ROWS) -> pd.DataFrame:
+    """``scored()`` with a stage column (train, pilot), an income column and a second, differing score."""
+    frame = scored(n)
+    return frame.assign(stage=np.where(np.arange(n) % 2, "pilot", "train"), income=np.arange(n) * 1.5,
+                        risk=frame["score"], other=frame["score"][::-1].to_numpy()).rename(columns={"other": "risk"})
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (("--stage", "phase"), aio.NO_COLUMN.format(option="--stage", column="phase", file="staged.csv",
+                                                 columns="score, label, group, stage, income, risk, risk")),
+    (("--stage", "stage", "--stage-order", "train,pilot,audit"),
+     "Option --stage-order: stage 'audit' is not a value of column 'stage'. Values: pilot, train."),
+    (("--stage", "stage", "--stage-order", "train"),
+     "Option --stage-order: stage 'pilot' of column 'stage' is not listed. List every stage once: pilot, train."),
+    (("--stage-order", "train,pilot"),
+     "Option --stage-order needs --stage COLUMN (the column that names each row's stage)."),
+    (("--features", "income,wealth"), aio.NO_COLUMN.format(option="--features", column="wealth", file="staged.csv",
+                                                            columns="score, label, group, stage, income, risk, risk")),
+    (("--features", "income,group"),
+     "Option --features: column 'group' is a --sensitive column; a protected attribute cannot be checked as its "
+     "own proxy. Allowed: the table's other columns."),
+    (("--reference", "sex=a"), "Option --reference: 'sex' (in 'sex=a') is not a --sensitive attribute or "
+                               "intersection. Allowed: 'group'."),
+    (("--reference", "group=c"), f"Option --reference: 'c' (in 'group=c') is not a group of 'group' with at least "
+                                 f"10 rows (--min-group-size). Allowed: '{HOSTILE}', 'a', 'b'."),
+    (("--reference", "group=a", "--reference", "group=b"),
+     "Option --reference names attribute 'group' twice. Give one reference per attribute."),
+    (("--score", "risk"), "Option --score: column 'risk' appears 2 times in staged.csv (positions 6, 7) and the "
+                          "copies differ (first in row 1). Choose one as 'risk#1' or 'risk#2', or rename the copies."),
+    (("--score", "risk#3"), "Option --score: column 'risk' appears 2 time(s) in staged.csv; 'risk#3' asks for copy "
+                            "3. Allowed: 'risk#1' or 'risk#2'."),
+])
+def test_a_bad_stage_feature_reference_or_copy_option_is_one_line(folder, capsys, extra, message):
+    staged().to_csv("staged.csv", index=False)
+    refused(capsys, message, "staged.csv", *extra)      # a second --score replaces the default one
+
+
+@pytest.mark.parametrize("option", ["--truth", "--random-value"])
+def test_outcome_options_without_a_label_are_one_line(folder, capsys, option):
+    capsys.readouterr()
+    status = main(["--quiet", "audit-scores", "--input", "scores.csv", "--score", "score", "--sensitive", "group",
+                   "--top-k", "20", "--out", "out", option, "label"])
+    assert (status, capsys.readouterr().err) == (2, f"risico audit-scores: error: Option {option} needs --label: "
+                                                    f"without outcomes the audit cannot compare them. Leave {option} "
+                                                    f"out, or give the outcome column as --label.\n")
+    assert not Path("out").exists()
+
+
 def test_ten_thousand_groups_stop_at_once_with_the_count_and_the_option(folder, capsys):
     groups = [f"g{i:05d}" for i in range(10_000)]
     pd.DataFrame({"score": np.linspace(0, 1, 20_000), "label": np.tile([0, 1], 10_000),

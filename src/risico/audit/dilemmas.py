@@ -257,3 +257,21 @@ def detection_dilemma(attribute: str, high: Mapping[str, Any], low: Mapping[str,
                                             "reference_detection": low["detection_rate"]},
                     attribute=attribute, group=high["group"], high=f"{100 * high['detection_rate']:.0f}%",
                     reference=low["group"], low=f"{100 * low['detection_rate']:.0f}%")
+
+
+def direction_flip_dilemma(alarm: Mapping[str, Any], language: Language) -> dict:
+    """One alarm of :func:`risico.audit.verdict.direction_flips`: ``stage_flip`` when its evidence is strong,
+    ``direction_flip`` when the intervals do not support it firmly."""
+    stages = (f"{alarm['from_stage']}: {_f(alarm['from_ratio'])} ({_f(alarm['from_ci'][0])}-{_f(alarm['from_ci'][1])})"
+              f" / {alarm['to_stage']}: {_f(alarm['to_ratio'])} ({_f(alarm['to_ci'][0])}-{_f(alarm['to_ci'][1])})")
+    values = {"metric": alarm["metric"], "group": alarm["group"], "reference": alarm["reference"],
+              "attribute": alarm["attribute"], "stages": stages}
+    if alarm["evidence"] == "strong":
+        return _dilemma("stage_flip", language, alarm, **values)
+    return _dilemma("direction_flip", language, alarm, **values)
+
+
+def missing_outcomes_dilemma(missing: list[str] | tuple[str, ...], language: Language) -> dict:
+    """The table holds no outcomes: how will they be gathered
+    (:func:`risico.audit.verdict.missing_outcome_findings`)."""
+    return _dilemma("missing_outcomes", language, {"missing_measures": list(missing)}, measures=", ".join(missing))

@@ -1,6 +1,7 @@
 """Reading any scored table for the audit: a vendor's CSV as readily as this project's Parquet.
 
-Real files have duplicate column names, labels written as 0/1, true/false or
+Real files have duplicate column names (identical copies are one column; differing ones are chosen as
+``name#N``), labels written as 0/1, true/false or
 ja/nee, and empty cells in the sensitive columns. Empty sensitive values
 become their own group, ``(missing)``: never dropped silently. Every problem
 is one line naming the file, column or option and what is allowed.
@@ -29,7 +30,8 @@ from risico.sniff import EncodingError, decode_text, describe_bytes, first_ragge
 
 __all__ = ["AuditInputError", "ScoredTable", "read_scored_table", "parse_labels", "check_selection", "MISSING_GROUP",
            "NO_FILE", "EMPTY", "NOT_TABLE", "NOT_CSV", "NOT_PARQUET", "UNREADABLE_PARQUET", "FIELD_COUNT",
-           "UNREADABLE_CSV", "NO_COLUMN", "DUPLICATE", "NOT_NUMERIC", "BAD_LABEL", "ONE_CLASS", "MISSING_LABEL",
+           "UNREADABLE_CSV", "NO_COLUMN", "DUPLICATE", "NO_COPY", "NOT_NUMERIC", "BAD_LABEL", "ONE_CLASS",
+           "MISSING_LABEL",
            "ONE_GROUP", "TOP_K", "ALL_SELECTED", "THRESHOLD"]
 
 _SEPARATORS = (",", ";", "\t")
@@ -51,8 +53,12 @@ FIELD_COUNT = ("File {file}, line {line}: found {found} value(s), but the header
 UNREADABLE_CSV = ("File {file} cannot be read as CSV ({reason}). Check the quotes around values and export the "
                   "table again.")
 NO_COLUMN = "Option {option}: column '{column}' is not in {file}. Columns found: {columns}."
-DUPLICATE = ("Option {option}: column '{column}' appears {count} times in {file} (positions {positions}). "
-             "Rename the copies so the audit knows which one to use.")
+DUPLICATE = ("Option {option}: column '{column}' appears {count} times in {file} (positions {positions}) and the "
+             "copies differ (first in row {row}). Choose one as {choices}, or rename the copies.")
+NO_COPY = ("Option {option}: column '{column}' appears {count} time(s) in {file}; '{spec}' asks for copy {copy}. "
+           "Allowed: {choices}.")
+#: How a copy of a duplicated column is named on the command line: ``risk#2`` is the second column named ``risk``.
+COPY_MARK = "#"
 NOT_NUMERIC = ("Option --score: column '{column}' must hold numbers; found {example!r} in row {row}. "
                "Allowed: numbers with '.' or ',' as decimal mark.")
 BAD_LABEL = ("Option {option}: column '{column}' must hold only 0 and 1 (or true/false, yes/no, ja/nee); "
@@ -82,36 +88,61 @@ class ScoredTable:
     route: pd.Series | None           # str, or None
     truth: np.ndarray | None          # float 0/1, or None
     units: np.ndarray | None = None   # the entity of each row (a provider); groups are sized in distinct units
+    stage: pd.Series | None = None    # str: the stage of each row (``--stage``), or None
+    features: pd.DataFrame | None = None  # the table's own columns for the proxy analysis (``--features``)
+    duplicates: tuple[dict, ...] = ()     # identical copies of a used column: {"column", "positions", "used"}
 
 
-def read_scored_table(path: Path, *, score: str, label: str, sensitive: Sequence[str], route: str | None = None,
-                      truth: str | None = None) -> ScoredTable:
-    """Read and check the columns the audit needs; everything else in the file is ignored."""
+def read_scored_table(path: Path, *, score: str, label: str | None, sensitive: Sequence[str],
+                      route: str | None = None, truth: str | None = None, stage: str | None = None,
+                      features: Sequence[str] = ()) -> ScoredTable:
+    """Read and check the columns the audit needs; everything else in the file is ignored.
+
+    A column may appear more than once: identical copies are one column (noted in ``duplicates``); copies that
+    differ are refused unless the option names one as ``column#N`` (the N-th column of that name). Without
+    ``label`` (no outcomes yet) ``ScoredTable.label`` is None.
+    """
     frame = _read(path)
-    wanted = {"--score": [score], "--label": [label], "--sensitive": list(sensitive)}
-    if route:
-        wanted["--route"] = [route]
-    if truth:
-        wanted["--truth"] = [truth]
-    for option, columns in wanted.items():
-        for column in columns:
-            _check_column(frame, column, option, path.name)
+    wanted = {"--score": [score], "--label": [label] if label else [], "--sensitive": list(sensitive),
+              "--route": [route] if route else [], "--truth": [truth] if truth else [],
+              "--stage": [stage] if stage else [], "--features": list(features)}
+    columns: dict[str, pd.Series] = {}
+    duplicates: list[dict] = []
+    for option, names in wanted.items():
+        for name in names:
+            columns[name], note = _column(frame, name, option, path.name)
+            if note is not None and note not in duplicates:
+                duplicates.append(note)
     if len(frame) == 0:
         raise AuditInputError(EMPTY.format(file=path.name))
     table = ScoredTable(
-        score=_numbers(frame[score], score),
-        label=parse_labels(frame[label], "--label", label),
-        sensitive=pd.DataFrame({c: _groups(frame[c]) for c in sensitive}),
-        route=frame[route].astype("str").fillna(MISSING_GROUP) if route else None,
-        truth=parse_labels(frame[truth], "--truth", truth) if truth else None,
+        score=_numbers(columns[score], score),
+        label=parse_labels(columns[label], "--label", label) if label else None,
+        sensitive=pd.DataFrame({c: _groups(columns[c]) for c in sensitive}),
+        route=columns[route].astype("str").fillna(MISSING_GROUP) if route else None,
+        truth=parse_labels(columns[truth], "--truth", truth) if truth else None,
+        stage=_groups(columns[stage]) if stage else None,
+        features=pd.DataFrame({c: _feature(columns[c]) for c in features}) if features else None,
+        duplicates=tuple(duplicates),
     )
-    if np.unique(table.label).size < 2:
+    if table.label is not None and np.unique(table.label).size < 2:
         raise AuditInputError(ONE_CLASS.format(option="--label", column=label, value=int(table.label[0])))
     for column in sensitive:
         groups = table.sensitive[column].unique()
         if groups.size < 2:
             raise AuditInputError(ONE_GROUP.format(column=column, group=str(groups[0])))
     return table
+
+
+def _feature(values: pd.Series) -> pd.Series:
+    """A ``--features`` column: numbers where every non-empty value is one (',' or '.' decimal mark), else text."""
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return values.reset_index(drop=True)
+    text = values.astype("str").str.strip()
+    numbers = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    if numbers[text.notna() & (text != "")].notna().all():
+        return numbers.astype(float).reset_index(drop=True)
+    return text.where(text.notna() & (text != ""), MISSING_GROUP).astype("str").reset_index(drop=True)
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -187,15 +218,39 @@ def _one_line(exc: BaseException) -> str:
     return text if len(text) <= 120 else text[:120] + "..."
 
 
-def _check_column(frame: pd.DataFrame, column: str, option: str, file: str) -> None:
-    header = frame.attrs.get("header", list(frame.columns))
-    positions = [str(i + 1) for i, name in enumerate(header) if name == column]
-    if len(positions) > 1:
-        raise AuditInputError(DUPLICATE.format(option=option, column=column, count=len(positions), file=file,
-                                               positions=", ".join(positions)))
-    if column not in frame.columns:
-        shown = ", ".join(map(str, header[:12])) + (", ..." if len(header) > 12 else "")
-        raise AuditInputError(NO_COLUMN.format(option=option, column=column, file=file, columns=shown))
+def _column(frame: pd.DataFrame, spec: str, option: str, file: str) -> tuple[pd.Series, dict | None]:
+    """The column an option names, with a note when it has identical copies.
+
+    ``spec`` is a column name, or ``name#N`` for the N-th column of that name (a column literally named
+    ``name#N`` wins). Copies that differ need the ``#N``; a missing column or copy is one line naming both.
+    """
+    header = [str(h) for h in frame.attrs.get("header", list(frame.columns))]
+    name, copy = spec, None
+    if spec not in header and COPY_MARK in spec:
+        base, _, number = spec.rpartition(COPY_MARK)
+        if number.isdigit() and base in header:
+            name, copy = base, int(number)
+    positions = [i for i, h in enumerate(header) if h == name]
+    if not positions:
+        shown = ", ".join(header[:12]) + (", ..." if len(header) > 12 else "")
+        raise AuditInputError(NO_COLUMN.format(option=option, column=spec, file=file, columns=shown))
+    choices = " or ".join(f"'{name}{COPY_MARK}{k}'" for k in range(1, len(positions) + 1))
+    if copy is not None:
+        if not 1 <= copy <= len(positions):
+            raise AuditInputError(NO_COPY.format(option=option, column=name, count=len(positions), file=file,
+                                                 spec=spec, copy=copy, choices=choices))
+        return frame.iloc[:, positions[copy - 1]], None
+    first = frame.iloc[:, positions[0]]
+    if len(positions) == 1:
+        return first, None
+    for k in positions[1:]:
+        differ = first.ne(frame.iloc[:, k]) & ~(first.isna() & frame.iloc[:, k].isna())
+        if differ.any():
+            raise AuditInputError(DUPLICATE.format(option=option, column=name, count=len(positions), file=file,
+                                                   positions=", ".join(str(i + 1) for i in positions),
+                                                   row=int(np.flatnonzero(differ.to_numpy())[0]) + 1,
+                                                   choices=choices))
+    return first, {"column": name, "positions": [i + 1 for i in positions], "used": positions[0] + 1}
 
 
 def _numbers(values: pd.Series, column: str) -> np.ndarray:

@@ -21,7 +21,7 @@ from risico.htmlpage import esc, page, table
 from risico.texts import Language
 from risico.texts.audit import own_key, text
 
-__all__ = ["render_report", "stage_sections"]
+__all__ = ["render_report", "stage_sections", "table_sections"]
 
 
 def _pct(value: Any) -> str:
@@ -85,7 +85,8 @@ def _k(selection: Mapping) -> int:
 
 
 def _groups_html(result: Mapping, lang: Language) -> str:
-    metrics = ("selection_rate", "fpr", "fnr", "ppv", "fp_burden", "auc")
+    metrics = [m for m in ("selection_rate", "fpr", "fnr", "ppv", "fp_burden", "auc")
+               if any(m in g for g in result["groups"] if not g["suppressed"])]
     rows = []
     for g in result["groups"]:
         if g["suppressed"]:
@@ -238,3 +239,50 @@ def _short(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.3f}"
     return str(value)[:60]
+
+
+# --------------------------------------------------------------------------- audit-scores' own sections
+
+
+def table_sections(result: Mapping, language: Language) -> list[tuple[str, str]]:
+    """``audit-scores``' sections beside the table audit's: identical duplicate columns, the measures missing
+    without outcomes with the score distributions, the stages with their alarms, and the proxies."""
+    t = lambda key, **kw: text(key, language, **kw)  # noqa: E731
+    sections = []
+    if result.get("duplicates"):
+        notes = [t("audit.duplicates", column=d["column"], count=len(d["positions"]),
+                   positions=", ".join(map(str, d["positions"])), used=d["used"]) for d in result["duplicates"]]
+        sections.append((t("audit.input"), "<ul>" + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>"))
+    if result.get("missing_measures"):
+        sections.append((t("audit.missing_measures"), "<p>" + esc(t(
+            "audit.missing_measures_text", measures=", ".join(result["missing_measures"]))) + "</p>"))
+        sections.append((t("audit.score_distribution"), _distribution_html(result["groups"], language)))
+    if "stages" in result:
+        sections.append((t("audit.stage_comparison"), _stage_comparison_html(result, language)))
+    if "proxies" in result:
+        sections.append((t("audit.proxies"), _records_html(result["proxies"][:15])
+                         + _records_html(result.get("joint_proxies", []))))
+    return sections
+
+
+def _distribution_html(groups: Sequence[Mapping], language: Language) -> str:
+    rows = [[esc(g["attribute"]), esc(g["group"]), f"{g['n']:,}",
+             f"{_n(g['score_mean'], 3)} <small>({_n(g['ci']['score_mean'][0], 3)}-{_n(g['ci']['score_mean'][1], 3)})"
+             "</small>", *(_n(g["score_quantiles"][q], 3) for q in ("p10", "p50", "p90"))]
+            for g in groups if not g["suppressed"]]
+    return table([text("col.attribute", language), text("col.group", language), "n", "mean (95%)", "p10", "p50",
+                  "p90"], rows, text_columns=(0, 1))
+
+
+def _stage_comparison_html(result: Mapping, language: Language) -> str:
+    counts = table(["stage", "n"], [[esc(s["stage"]), f"{s['n']:,}"] for s in result["stages"]], text_columns=(0,))
+    rows = [[esc(a["attribute"]), esc(a["group"]), esc(a["reference"]), esc(a["metric"]),
+             f"{esc(a['from_stage'])}: {_n(a['from_ratio'])} ({_n(a['from_ci'][0])}-{_n(a['from_ci'][1])})",
+             f"{esc(a['to_stage'])}: {_n(a['to_ratio'])} ({_n(a['to_ci'][0])}-{_n(a['to_ci'][1])})",
+             esc(a["evidence"])] for a in sorted(result["alarms"], key=lambda a: a["evidence"] != "strong")[:40]]
+    if not rows:
+        return counts + f"<p>{esc(text('audit.stage_no_alarms', language))}</p>"
+    shown = f" ({len(rows)} / {len(result['alarms'])})" if len(rows) < len(result["alarms"]) else ""
+    return counts + f"<p>{esc(text('audit.stage_alarms', language))}{shown}</p>" + table(
+        [text("col.attribute", language), text("col.group", language), "ref", text("col.metric", language), "from",
+         "to", "evidence"], rows, text_columns=(0, 1, 2, 3, 4, 5, 6))

@@ -22,16 +22,19 @@ from risico.audit.io import ScoredTable
 from risico.audit.verdict import NEEDS_ATTENTION, impossibility_conflict, overall_verdict
 from risico.texts import Language
 
-__all__ = ["audit_table", "assess_table", "conclude", "TableAudit", "public_groups", "public_disparities",
-           "group_units", "impossibility_findings", "GROUP_METRICS"]
+__all__ = ["audit_table", "assess_table", "references", "conclude", "TableAudit", "params_record", "public_groups",
+           "public_disparities", "group_units", "impossibility_findings", "GROUP_METRICS"]
 
 GROUP_METRICS = ("base_rate", "selection_rate", "fpr", "fnr", "ppv", "fdr", "fp_burden", "auc", "calibration")
 
 
-def _reference(groups: pd.DataFrame, reference: str | None) -> dict[str, str] | None:
-    """``--reference GROUP`` applies to every attribute that has a group of that name."""
+def references(groups: pd.DataFrame, reference: str | Mapping[str, str] | None) -> dict[str, str] | None:
+    """``--reference GROUP`` applies to every attribute that has a group of that name; a mapping
+    (``--reference attribute=value``) names the reference of each attribute it lists."""
     if reference is None:
         return None
+    if isinstance(reference, Mapping):
+        return dict(reference)
     chosen = groups.loc[(groups["group"] == reference) & ~groups["suppressed"], "attribute"]
     return {attribute: reference for attribute in chosen}
 
@@ -56,8 +59,9 @@ class TableAudit:
 
 
 def assess_table(table: ScoredTable, params: AuditParams, *, top_k: int | None = None,
-                 threshold: float | None = None, selected: np.ndarray | None = None, reference: str | None = None,
-                 random_value: str | None = None, language: Language = "nl") -> TableAudit:
+                 threshold: float | None = None, selected: np.ndarray | None = None,
+                 reference: str | Mapping[str, str] | None = None, random_value: str | None = None,
+                 language: Language = "nl") -> TableAudit:
     """Group metrics, judged disparities, funnel and dilemmas of one scored table; no overall verdict yet.
 
     The selection is the top ``top_k``, or ``score >= threshold``, or a mask
@@ -66,7 +70,7 @@ def assess_table(table: ScoredTable, params: AuditParams, *, top_k: int | None =
     if selected is None:
         selected = select(table.score, top_k=top_k, threshold=threshold)
     groups = group_table(selected, table.label, table.sensitive, params, score=table.score, units=table.units)
-    disparities = disparity_table(groups, params, reference=_reference(groups, reference))
+    disparities = disparity_table(groups, params, reference=references(groups, reference))
     numbers: dict[str, Any] = {
         "n": int(len(table.score)),
         "selection": {"rule": "top_k" if top_k is not None else "threshold", "top_k": top_k,
@@ -82,11 +86,15 @@ def assess_table(table: ScoredTable, params: AuditParams, *, top_k: int | None =
     for attribute in table.sensitive.columns:
         gap = pd.DataFrame(numbers["funnel"][attribute]["truth_gap"]) if table.truth is not None else None
         found += dl.label_bias_dilemma(numbers["funnel"][attribute].get("routes"), gap, attribute, language)
-    audit_params = {"min_group_size": params.min_group_size, "n_boot": params.n_boot, "seed": params.seed,
-                    "confidence": params.confidence, "tolerance": list(params.tolerance),
-                    "max_depth": params.max_depth, "correction": params.correction,
-                    "difference_tolerance": params.difference_tolerance, "burden_tolerance": params.burden_tolerance}
-    return TableAudit(numbers, groups, disparities, found, audit_params)
+    return TableAudit(numbers, groups, disparities, found, params_record(params))
+
+
+def params_record(params: AuditParams) -> dict[str, Any]:
+    """The audit dict's ``params``: the engine parameters behind its numbers."""
+    return {"min_group_size": params.min_group_size, "n_boot": params.n_boot, "seed": params.seed,
+            "confidence": params.confidence, "tolerance": list(params.tolerance), "max_depth": params.max_depth,
+            "correction": params.correction, "difference_tolerance": params.difference_tolerance,
+            "burden_tolerance": params.burden_tolerance}
 
 
 def conclude(audit: TableAudit, dilemmas: list[dict]) -> dict:
@@ -97,8 +105,8 @@ def conclude(audit: TableAudit, dilemmas: list[dict]) -> dict:
 
 
 def audit_table(table: ScoredTable, params: AuditParams, *, top_k: int | None = None, threshold: float | None = None,
-                selected: np.ndarray | None = None, reference: str | None = None, random_value: str | None = None,
-                language: Language = "nl") -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+                selected: np.ndarray | None = None, reference: str | Mapping[str, str] | None = None,
+                random_value: str | None = None, language: Language = "nl") -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     """The audit of one scored table (``audit-scores``); returns (audit dict, group table, disparity table).
 
     :func:`assess_table` then :func:`conclude` with the table's own dilemmas and the impossibility

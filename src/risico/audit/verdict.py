@@ -332,3 +332,79 @@ def impossibility_conflict(impossible: Mapping[str, Any] | None, band: tuple[flo
     return {"attribute": attribute, "groups": shown, "p_value": float(impossible.get("p_value", float("nan"))),
             **values, **{f"{r}_ratio": round(ratios[r], 6) for r in CONFLICT_RATES}, "equal": equal,
             "unequal": unequal}
+
+
+# --------------------------------------------------------------------------- audit-scores: stages, no outcomes
+
+
+#: The evidence of a direction flip: both intervals exclude 1 on opposite sides, or not.
+FLIP_EVIDENCE = ("strong", "weak")
+
+
+def flip_evidence(from_ci: Sequence[float | None], to_ci: Sequence[float | None]) -> str:
+    """``strong`` when the two intervals exclude 1 on opposite sides, else ``weak``.
+
+    >>> flip_evidence([0.4, 0.8], [1.2, 2.1]), flip_evidence([0.4, 0.8], [0.9, 2.1])
+    ('strong', 'weak')
+    """
+    (a_lo, a_hi), (b_lo, b_hi) = (tuple(np.nan if v is None else v for v in ci) for ci in (from_ci, to_ci))
+    strong = (a_hi < 1 and b_lo > 1) or (a_lo > 1 and b_hi < 1)
+    return "strong" if strong else "weak"
+
+
+def direction_flips(stages: Sequence[Mapping]) -> list[dict]:
+    """An alarm for each disparity whose point estimate lies on the other side of 1 than in the stage before.
+
+    ``stages`` are the ``stages`` records of ``audit.json`` in their order (``stage``, ``disparities``). A
+    disparity is compared when it is not suppressed and has a ratio in both stages (the same attribute, group,
+    reference and metric); a ratio of exactly 1 is on neither side. ``evidence``: :func:`flip_evidence`.
+    """
+    alarms = []
+    for before, after in zip(stages, stages[1:]):
+        earlier = {(d["attribute"], d["group"], d["reference"], d["metric"]): d for d in before["disparities"]
+                   if not d.get("suppressed") and d.get("ratio") is not None}
+        for d in after["disparities"]:
+            old = earlier.get((d["attribute"], d["group"], d["reference"], d["metric"]))
+            if old is None or d.get("suppressed") or d.get("ratio") is None:
+                continue
+            if (old["ratio"] - 1) * (d["ratio"] - 1) < 0:
+                alarms.append({"kind": "direction_flip", "attribute": d["attribute"], "group": d["group"],
+                               "reference": d["reference"], "metric": d["metric"], "from_stage": before["stage"],
+                               "to_stage": after["stage"], "from_ratio": old["ratio"], "to_ratio": d["ratio"],
+                               "from_ci": list(old["ci"]), "to_ci": list(d["ci"]),
+                               "evidence": flip_evidence(old["ci"], d["ci"])})
+    return alarms
+
+
+def flip_findings(alarms: Sequence[Mapping], language: Language,
+                  tolerance: tuple[float, float] = (0.8, 1.25)) -> list[dict]:
+    """A dilemma per alarm that matters (:func:`material_flip`): a ``strong`` flip is the pipeline's
+    ``stage_flip`` (the verdict is ``not_ready``, as for the pipeline's periods); a ``weak`` one is a
+    ``direction_flip`` for the committee to weigh. Every alarm stays in ``alarms`` and in the report."""
+    return [dl.direction_flip_dilemma(alarm, language) for alarm in alarms if material_flip(alarm, tolerance)]
+
+
+def material_flip(alarm: Mapping, tolerance: tuple[float, float]) -> bool:
+    """Whether a flip raises a dilemma: a metric about being selected wrongly (as for the pipeline's periods),
+    and either ``strong`` evidence, or (single attributes) both point estimates outside the tolerance band.
+
+    Ratios near 1 of small groups change side by chance at every stage: 4 stages of a table without any
+    flip gave hundreds of weak alarms, each in ``alarms`` but none a question for the committee.
+
+    >>> alarm = {"metric": "fpr", "attribute": "g", "evidence": "weak", "from_ratio": 0.7, "to_ratio": 1.3}
+    >>> material_flip(alarm, (0.8, 1.25)), material_flip(alarm | {"to_ratio": 1.1}, (0.8, 1.25))
+    (True, False)
+    """
+    if alarm["metric"] not in dl.WRONGFUL_METRICS:
+        return False
+    if alarm["evidence"] == "strong":
+        return True
+    outside = [not tolerance[0] <= alarm[k] <= tolerance[1] for k in ("from_ratio", "to_ratio")]
+    return all(outside) and " x " not in alarm["attribute"]
+
+
+def missing_outcome_findings(missing: Sequence[str], language: Language) -> list[dict]:
+    """Without outcomes the audit cannot judge error rates, so it can never find "no blocking findings": the
+    committee must decide how outcomes will be gathered (a random share investigated regardless of score)
+    before the scores are used. The dilemma makes :func:`overall_verdict` at least ``committee_decision``."""
+    return [dl.missing_outcomes_dilemma(missing, language)] if missing else []

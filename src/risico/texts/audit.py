@@ -38,6 +38,24 @@ ENTRIES: dict[str, dict[str, str]] = {
     "audit.funnel": {"nl": "Selectietrechter", "en": "Selection funnel"},
     "audit.routes": {"nl": "Aselecte steekproef tegenover risicoselectie", "en": "Random sample versus risk selection"},
     "audit.truth_gap": {"nl": "Waargenomen tegenover werkelijke overtreding", "en": "Observed versus true violation"},
+    "audit.input": {"nl": "Invoerbestand", "en": "Input file"},
+    "audit.stage_comparison": {"nl": "Fasen vergeleken", "en": "Stages compared"},
+    "audit.stage_alarms": {"nl": "Verschillen die van richting veranderen tussen opeenvolgende fasen",
+                           "en": "Disparities that change direction between consecutive stages"},
+    "audit.stage_no_alarms": {"nl": "Geen verschil verandert van richting tussen opeenvolgende fasen.",
+                              "en": "No disparity changes direction between consecutive stages."},
+    "audit.missing_measures": {"nl": "Niet te beoordelen zonder uitkomsten", "en": "Not judged without outcomes"},
+    "audit.missing_measures_text": {
+        "nl": "Zonder uitkomsten (--label) beoordeelt de audit alleen selectiekansen en scoreverdelingen per groep. "
+              "Deze maten ontbreken: {measures}.",
+        "en": "Without outcomes (--label) the audit judges only selection rates and score distributions per group. "
+              "These measures are missing: {measures}."},
+    "audit.score_distribution": {"nl": "Scoreverdeling per groep", "en": "Score distribution per group"},
+    "audit.duplicates": {
+        "nl": "Kolom '{column}' staat {count} keer in het bestand (posities {positions}) met gelijke inhoud; "
+              "positie {used} is gebruikt.",
+        "en": "Column '{column}' appears {count} times in the file (positions {positions}) with identical "
+              "content; position {used} was used."},
     "audit.proxies": {"nl": "Kenmerken die beschermde gronden verraden (proxies)",
                       "en": "Features that stand in for protected grounds (proxies)"},
     "audit.tradeoffs": {"nl": "Afwegingen: wat kost het herstellen van een verschil?",
@@ -166,6 +184,23 @@ ENTRIES: dict[str, dict[str, str]] = {
               "Zo ging het in Amsterdam mis. Wat is hier de verklaring, en mag het model zo gebruikt worden?",
         "en": "The {metric} disparity between '{group}' and '{reference}' ({attribute}) reverses between "
               "{stages}. That is how Amsterdam's pilot went wrong. What explains it here, and may the model be used?"},
+    "dilemma.direction_flip.title": {"nl": "Vertekening lijkt van richting te veranderen",
+                                     "en": "Bias may change direction"},
+    "dilemma.direction_flip.text": {
+        "nl": "Het verschil in {metric} tussen '{group}' en '{reference}' ({attribute}) ligt in de ene fase boven 1 "
+              "en in de volgende eronder ({stages}), maar de intervallen bewijzen de omkering niet. Wacht de "
+              "commissie meer gegevens af, en hoe wordt deze groep in de tussentijd bewaakt?",
+        "en": "The {metric} disparity between '{group}' and '{reference}' ({attribute}) lies above 1 in one stage "
+              "and below it in the next ({stages}), but the intervals do not prove the reversal. Does the committee "
+              "wait for more data, and how is this group watched meanwhile?"},
+    "dilemma.missing_outcomes.title": {"nl": "Nog geen uitkomsten", "en": "No outcomes yet"},
+    "dilemma.missing_outcomes.text": {
+        "nl": "De tabel bevat geen uitkomsten, dus deze maten kunnen niet beoordeeld worden: {measures}. Hoe worden "
+              "de uitkomsten verzameld, en welk aselect deel van de gevallen wordt los van de score onderzocht "
+              "zodat foutpercentages per groep later eerlijk te meten zijn?",
+        "en": "The table holds no outcomes, so these measures cannot be judged: {measures}. How will the outcomes "
+              "be gathered, and which random share of cases is investigated regardless of the score so that error "
+              "rates per group can be measured fairly later?"},
     "dilemma.suppressed.title": {"nl": "Te kleine groepen", "en": "Groups too small to assess"},
     "dilemma.suppressed.text": {
         "nl": "{count} groep(en) zijn kleiner dan {min_size} en kunnen niet beoordeeld worden ({examples}). Hoe "
