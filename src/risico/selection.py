@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["select_top"]
+__all__ = ["select_top", "CAPACITY_TOO_LARGE"]
+
+#: A capacity larger than any period: evaluation and audit refuse it alike.
+CAPACITY_TOO_LARGE = ("The 'capacity' parameter of {section} must be an int in [1, {most}] (the most cases in any "
+                      "test period). Got {capacity} instead.")
 
 
 def select_top(score: np.ndarray, period: np.ndarray, capacity: int, tiebreak: np.ndarray) -> np.ndarray:

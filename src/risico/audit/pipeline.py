@@ -30,7 +30,7 @@ from risico.audit.run import TableAudit, assess_table, conclude
 from risico.audit.tradeoffs import frontier_figure, impossibility, tradeoff_frontier
 from risico.audit.verdict import NEEDS_ATTENTION, detection_findings, impossibility_conflict, selection_bias_findings
 from risico.errors import RisicoError
-from risico.selection import select_top
+from risico.selection import CAPACITY_TOO_LARGE, select_top
 from risico.target import Target
 from risico.texts import Language
 from risico.texts.audit import text
@@ -43,8 +43,6 @@ log = logging.getLogger(__name__)
 NOT_ALIGNED = ("{scores} and {meta} must list the same cases in the same order (column '{column}'); they differ "
                "from row {row} on. Run the train stage again on --processed.")
 NO_SCORE = "Column '{column}' (train.model) is not in {scores}. Score columns: {columns}."
-CAPACITY_TOO_LARGE = ("The 'capacity' parameter of {section} must be an int in [1, {most}] (the most cases in any "
-                      "test period). Got {capacity} instead.")
 TOO_SMALL = ("The audit needs at least {need} {unit}s in the test period (twice audit.min_group_size) to compare "
              "groups; {file} holds {got}. Generate a larger world ({hint}) or lower audit.min_group_size.")
 

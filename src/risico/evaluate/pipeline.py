@@ -26,6 +26,7 @@ from risico.evaluate import card
 from risico.evaluate.core import calibration_frame, evaluate_scores, gap_table, per_split
 from risico.evaluate.reasons import reason_table
 from risico.firewall import ProtectedParams
+from risico.selection import CAPACITY_TOO_LARGE
 from risico.tables import csv_text
 from risico.target import Target
 from risico.texts import Language
@@ -35,8 +36,6 @@ from risico.train_params import TrainParams
 __all__ = ["EvaluateSettings", "EvaluateInputs", "EvaluateResult", "evaluate_pipeline", "check_capacity",
            "evaluate_metrics", "CAPACITY_TOO_LARGE", "FIGURES"]
 
-CAPACITY_TOO_LARGE = ("The 'capacity' parameter of {section} must be an int in [1, {most}] (the most cases "
-                      "in any test period). Got {capacity} instead.")
 FIGURES = "figures"          # the card's figures, inside the report folder
 
 
